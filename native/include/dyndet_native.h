@@ -1,0 +1,110 @@
+/*
+ * dyndet_native: the thin C ABI between DynDet's C# code and libtorch.
+ *
+ * Rules every export follows (see ../shared/ENGINE.md):
+ *  - returns an int status (0 = ok, non-zero = error) unless it cannot fail;
+ *  - catches std::exception and "..." so no C++ exception crosses into .NET;
+ *  - on failure leaves a one-line message in a thread-local buffer read by dd_last_error().
+ * Tensor handles are heap-allocated at::Tensor objects; each one counts in dd_live_tensors()
+ * until dd_tensor_free releases it.
+ */
+#ifndef DYNDET_NATIVE_H
+#define DYNDET_NATIVE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DD_API __attribute__((visibility("default")))
+
+typedef void* dd_tensor; /* owning handle: at::Tensor* */
+typedef void* dd_op;     /* cached operator: never freed, lives as long as the process */
+
+/* Kinds of a dd_value, the one blittable argument/result cell of generic op calls. */
+enum dd_kind {
+  DD_DEFAULT = 0,         /* argument only: use the schema's default */
+  DD_NONE = 1,            /* None / nullopt */
+  DD_TENSOR = 2,          /* p = dd_tensor (argument: borrowed; result: new owning handle) */
+  DD_INT = 3,             /* i */
+  DD_DOUBLE = 4,          /* d */
+  DD_BOOL = 5,            /* i != 0 */
+  DD_INT_LIST = 6,        /* p = int64_t*, n */
+  DD_TENSOR_LIST = 7,     /* p = dd_tensor*, n (result: array valid until the next call on this thread) */
+  DD_SCALAR_INT = 8,      /* Scalar holding an integer i */
+  DD_SCALAR_DOUBLE = 9,   /* Scalar holding a floating value d */
+  DD_STRING = 10,         /* p = UTF-8 bytes, n = length */
+  DD_DOUBLE_LIST = 11,    /* p = double*, n */
+  DD_OPT_TENSOR_LIST = 12,/* p = dd_tensor* with null entries for None, n */
+  DD_DEVICE = 13,         /* i = device type (0 cpu, 1 cuda), n = index (-1 = current) */
+  DD_BOOL_LIST = 14,      /* p = uint8_t*, n */
+  DD_SCALAR_BOOL = 15     /* Scalar holding a bool i */
+};
+
+typedef struct dd_value {
+  int32_t kind;
+  int32_t reserved;
+  int64_t i;
+  double d;
+  void* p;
+  int64_t n;
+} dd_value;
+
+/* ---- errors, runtime ---- */
+DD_API const char* dd_last_error(void);
+DD_API int64_t dd_live_tensors(void);
+DD_API void dd_set_num_threads(int32_t n);
+DD_API int32_t dd_get_num_threads(void);
+DD_API void dd_manual_seed(uint64_t seed);
+DD_API int dd_get_rng_state(dd_tensor* out);
+DD_API int dd_set_rng_state(dd_tensor state);
+/* Loads torchvision's C++ ops (roi_align, nms) when the library is found; 1 if loaded, 0 if not. */
+DD_API int dd_load_library(const char* path);
+DD_API int dd_cuda_is_available(void);
+DD_API int dd_cuda_device_count(void);
+
+/* ---- tensors ---- */
+DD_API void dd_tensor_free(dd_tensor t);
+DD_API int dd_tensor_from_data(const void* data, int32_t dtype, const int64_t* shape, int32_t ndim, dd_tensor* out);
+DD_API int dd_tensor_copy_to(dd_tensor t, void* dst, int64_t nbytes);
+DD_API int dd_tensor_clone_handle(dd_tensor t, dd_tensor* out);
+DD_API int32_t dd_tensor_dtype(dd_tensor t);
+DD_API int32_t dd_tensor_dim(dd_tensor t);
+DD_API int dd_tensor_shape(dd_tensor t, int64_t* out, int32_t cap);
+DD_API int dd_tensor_strides(dd_tensor t, int64_t* out, int32_t cap);
+DD_API int64_t dd_tensor_numel(dd_tensor t);
+DD_API int64_t dd_tensor_storage_offset(dd_tensor t);
+DD_API void dd_tensor_device(dd_tensor t, int32_t* type, int32_t* index);
+DD_API int dd_tensor_is_contiguous(dd_tensor t);
+DD_API void* dd_tensor_data_ptr(dd_tensor t);
+DD_API int dd_tensor_item_double(dd_tensor t, double* out);
+DD_API int dd_tensor_item_long(dd_tensor t, int64_t* out);
+DD_API int dd_tensor_same(dd_tensor a, dd_tensor b);
+
+/* ---- autograd ---- */
+DD_API int dd_tensor_requires_grad(dd_tensor t);
+DD_API int dd_tensor_set_requires_grad(dd_tensor t, int value);
+DD_API int dd_tensor_grad(dd_tensor t, dd_tensor* out); /* *out = NULL when undefined */
+DD_API int dd_tensor_set_grad(dd_tensor t, dd_tensor grad); /* grad NULL clears it */
+DD_API int dd_tensor_is_leaf(dd_tensor t);
+DD_API int dd_backward(dd_tensor t, dd_tensor grad /* may be NULL */, int retain_graph);
+DD_API int dd_autograd_grad(const dd_tensor* outputs, const dd_tensor* grad_outputs /* entries may be NULL */,
+                            int32_t n_out, const dd_tensor* inputs, int32_t n_in, int retain_graph,
+                            int create_graph, dd_tensor* out_grads /* n_in handles, NULL if unused */);
+DD_API int dd_tensor_detach(dd_tensor t, dd_tensor* out);
+DD_API int dd_tensor_set_data(dd_tensor t, dd_tensor data);
+DD_API int dd_grad_enabled(void);
+DD_API void dd_set_grad_enabled(int enabled);
+
+/* ---- generic operator calls through the c10 dispatcher ---- */
+DD_API int dd_op_find(const char* name, const char* overload, dd_op* out);
+DD_API const char* dd_op_schema(dd_op op);
+DD_API int dd_op_call(dd_op op, const dd_value* args, int32_t nargs, dd_value* results, int32_t cap,
+                      int32_t* nresults);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DYNDET_NATIVE_H */

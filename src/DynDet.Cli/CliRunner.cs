@@ -1,0 +1,75 @@
+using System.CommandLine;
+
+namespace DynDet.Cli;
+
+/// <summary>
+/// Parses and runs a command with DynDet's exit-code contract: usage errors and
+/// <see cref="InputException"/> print one <c>error:</c> line and give 2; other exceptions give 1.
+/// </summary>
+public static class CliRunner
+{
+    /// <summary>Global <c>--verbose</c>: print stack traces of failures.</summary>
+    public static readonly Option<bool> VerboseOption = new("--verbose")
+    {
+        Description = "Print stack traces of failures.",
+        Recursive = true,
+    };
+
+    /// <summary>Exit status for success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit status for an internal failure.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>Exit status for bad usage or bad input.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and invokes the chosen action.</summary>
+    public static int Run(RootCommand root, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            return BadInput;
+        }
+
+        bool verbose = parse.GetValue(VerboseOption);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (InputException e)
+        {
+            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
+            if (verbose)
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("error: cancelled");
+            return InternalError;
+        }
+#pragma warning disable CA1031 // the command line must turn every failure into a message and an exit code
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"error: internal failure: {OneLine(e.Message)}");
+            if (verbose)
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return InternalError;
+        }
+    }
+
+    /// <summary>Collapses a message onto one line.</summary>
+    public static string OneLine(string message) =>
+        (message ?? string.Empty).ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace DynDet.Cli.Commands;
+
+/// <summary>The subcommands of <c>dyndet</c>, in the order <c>--help</c> lists them.</summary>
+public static class CommandCatalog
+{
+    /// <summary>Creates every subcommand.</summary>
+    public static IEnumerable<Command> All()
+    {
+        yield return NotBuiltCommand.Create("train", "Train a detector (not built yet).");
+        yield return NotBuiltCommand.Create("eval", "COCO-style evaluation (not built yet).");
+        yield return NotBuiltCommand.Create("predict", "Detect objects in images (not built yet).");
+        yield return NotBuiltCommand.Create("bench", "Time a training step and inference (not built yet).");
+        yield return NotBuiltCommand.Create("data", "Dataset tools (not built yet).");
+        yield return NotBuiltCommand.Create("demo", "The main job: baseline vs Dynamic R-CNN (not built yet).");
+    }
+}

@@ -1,0 +1,35 @@
+using DynDet.Torch;
+
+namespace DynDet.Torch.Tests;
+
+/// <summary>
+/// Base of every engine test: runs with 2 intra-op threads and fails the test if it leaves any native
+/// tensor alive or let the garbage collector release one.
+/// </summary>
+public abstract class TorchTest : IDisposable
+{
+    private readonly long _finalizedAtStart;
+
+    protected TorchTest()
+    {
+        Torch.NumThreads = 2;
+        _finalizedAtStart = Torch.FinalizedTensors;
+        Assert.Equal(0, Torch.LiveTensors);
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Assert.Null(DisposeScope.Current);
+            Assert.Equal(0, Torch.LiveTensors);
+            Assert.Equal(_finalizedAtStart, Torch.FinalizedTensors);
+        }
+    }
+}

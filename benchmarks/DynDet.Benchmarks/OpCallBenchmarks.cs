@@ -17,9 +17,9 @@ public class OpCallBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Torch.NumThreads = 1;
-        _a = Torch.Ones(4);
-        _b = Torch.Ones(4);
+        Engine.NumThreads = 1;
+        _a = Tensor.Ones(4);
+        _b = Tensor.Ones(4);
     }
 
     /// <summary>Releases the tensors.</summary>

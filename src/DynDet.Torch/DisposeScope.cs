@@ -4,7 +4,7 @@ namespace DynDet.Torch;
 /// Owns every tensor created on this thread while it is the innermost scope, and disposes them when it
 /// ends. Scopes are strictly nested (LIFO) and created only with <c>using</c>:
 /// <code>
-/// using (var scope = Torch.NewDisposeScope())
+/// using (var scope = Engine.NewDisposeScope())
 /// {
 ///     var y = x.Relu() * 2;            // owned by the scope
 ///     return scope.MoveToOuter(y);     // survives into the enclosing scope (or no scope)

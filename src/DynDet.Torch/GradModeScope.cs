@@ -4,7 +4,7 @@ namespace DynDet.Torch;
 
 /// <summary>
 /// Sets autograd recording on or off on this thread until disposed, then restores the previous mode.
-/// Created by <see cref="Torch.NoGrad"/> and <see cref="Torch.EnableGrad"/>, used with <c>using</c>.
+/// Created by <see cref="Engine.NoGrad"/> and <see cref="Engine.EnableGrad"/>, used with <c>using</c>.
 /// </summary>
 public sealed class GradModeScope : IDisposable
 {

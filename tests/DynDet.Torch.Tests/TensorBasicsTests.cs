@@ -18,7 +18,7 @@ public sealed class TensorBasicsTests : TorchTest
     [Fact]
     public void Arithmetic_broadcasts_and_promotes_like_pytorch()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         var a = Tensor.FromArray(new long[] { 1, 2, 3 });
         Assert.Equal(ScalarType.Int64, (a + 1).Dtype);
         Assert.Equal(ScalarType.Float32, (a + 1.5).Dtype);
@@ -32,46 +32,46 @@ public sealed class TensorBasicsTests : TorchTest
     [Fact]
     public void Wrong_shape_raises_a_one_line_exception_naming_the_op_and_the_process_goes_on()
     {
-        using var scope = Torch.NewDisposeScope();
-        var x = Torch.Zeros(1, 3, 8, 8);
-        var w = Torch.Zeros(4, 5, 3, 3);
+        using var scope = Engine.NewDisposeScope();
+        var x = Tensor.Zeros(1, 3, 8, 8);
+        var w = Tensor.Zeros(4, 5, 3, 3);
         var e = Assert.Throws<TorchException>(() => NN.Functional.Conv2d(x, w));
         Assert.StartsWith("aten::conv2d: ", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
         Assert.True(e.Message.Length < 400, e.Message);
         // the next call works
-        Assert.Equal(new long[] { 1, 4, 6, 6 }, NN.Functional.Conv2d(x, Torch.Zeros(4, 3, 3, 3)).Shape);
+        Assert.Equal(new long[] { 1, 4, 6, 6 }, NN.Functional.Conv2d(x, Tensor.Zeros(4, 3, 3, 3)).Shape);
     }
 
     [Fact]
     public void Dispose_scope_frees_what_it_owns_and_moves_results_out()
     {
-        long before = Torch.LiveTensors;
+        long before = Engine.LiveTensors;
         Tensor kept;
-        using (var outer = Torch.NewDisposeScope())
+        using (var outer = Engine.NewDisposeScope())
         {
-            using (var inner = Torch.NewDisposeScope())
+            using (var inner = Engine.NewDisposeScope())
             {
-                var a = Torch.Ones(3);
+                var a = Tensor.Ones(3);
                 var b = a * 2;
                 kept = inner.MoveToOuter(b + 1);
-                Assert.Equal(before + 3, Torch.LiveTensors);
+                Assert.Equal(before + 3, Engine.LiveTensors);
             }
 
-            Assert.Equal(before + 1, Torch.LiveTensors);
+            Assert.Equal(before + 1, Engine.LiveTensors);
             Assert.False(kept.IsDisposed);
             Assert.Equal(new float[] { 3, 3, 3 }, kept.ToArray<float>());
         }
 
         Assert.True(kept.IsDisposed);
-        Assert.Equal(before, Torch.LiveTensors);
+        Assert.Equal(before, Engine.LiveTensors);
     }
 
     [Fact]
     public void Scopes_must_end_in_reverse_order()
     {
-        var outer = Torch.NewDisposeScope();
-        var inner = Torch.NewDisposeScope();
+        var outer = Engine.NewDisposeScope();
+        var inner = Engine.NewDisposeScope();
         Assert.Throws<InvalidOperationException>(() => outer.Dispose());
         inner.Dispose();
         outer.Dispose();
@@ -81,9 +81,9 @@ public sealed class TensorBasicsTests : TorchTest
     public void Detached_tensor_outlives_its_scope()
     {
         Tensor t;
-        using (Torch.NewDisposeScope())
+        using (Engine.NewDisposeScope())
         {
-            t = Torch.Ones(2).DetachFromDisposeScope();
+            t = Tensor.Ones(2).DetachFromDisposeScope();
         }
 
         Assert.False(t.IsDisposed);
@@ -93,12 +93,12 @@ public sealed class TensorBasicsTests : TorchTest
     [Fact]
     public void Autograd_computes_gradients()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         var x = Tensor.FromArray(new float[] { 1, 2, 3 }).RequiresGrad_();
         var y = (x * x).Sum();
         y.Backward();
         Assert.Equal(new float[] { 2, 4, 6 }, x.Grad!.ToArray<float>());
-        using (Torch.NoGrad())
+        using (Engine.NoGrad())
         {
             Assert.False((x * 2).RequiresGrad);
         }
@@ -109,7 +109,7 @@ public sealed class TensorBasicsTests : TorchTest
     [Fact]
     public void Reductions_sort_and_select()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         var t = Tensor.FromArray(new float[] { 3, 1, 4, 1, 5, 9, 2, 6 });
         Assert.Equal(31, t.Sum().ToDouble());
         Assert.Equal(9, t.Max().ToDouble());
@@ -125,13 +125,13 @@ public sealed class TensorBasicsTests : TorchTest
         var parts = t.Split(3);
         Assert.Equal(3, parts.Length);
         Assert.Equal(new float[] { 2, 6 }, parts[2].ToArray<float>());
-        Assert.Equal(new float[] { 3, 1, 4, 1, 5, 9, 2, 6, 2, 6 }, Torch.Cat([t, parts[2]]).ToArray<float>());
+        Assert.Equal(new float[] { 3, 1, 4, 1, 5, 9, 2, 6, 2, 6 }, Tensor.Cat([t, parts[2]]).ToArray<float>());
     }
 
     [Fact]
     public void TorchVision_ops_are_reachable()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         var boxes = Tensor.FromArray(new float[] { 0, 0, 10, 10, 1, 1, 11, 11, 20, 20, 30, 30 }, 3, 4);
         var scores = Tensor.FromArray(new float[] { 0.9f, 0.8f, 0.7f });
         Assert.Equal(new long[] { 0, 2 }, NN.Functional.Nms(boxes, scores, 0.5).ToArray<long>());

@@ -12,9 +12,9 @@ public abstract class TorchTest : IDisposable
 
     protected TorchTest()
     {
-        Torch.NumThreads = 2;
-        _finalizedAtStart = Torch.FinalizedTensors;
-        Assert.Equal(0, Torch.LiveTensors);
+        Engine.NumThreads = 2;
+        _finalizedAtStart = Engine.FinalizedTensors;
+        Assert.Equal(0, Engine.LiveTensors);
     }
 
     public void Dispose()
@@ -28,8 +28,8 @@ public abstract class TorchTest : IDisposable
         if (disposing)
         {
             Assert.Null(DisposeScope.Current);
-            Assert.Equal(0, Torch.LiveTensors);
-            Assert.Equal(_finalizedAtStart, Torch.FinalizedTensors);
+            Assert.Equal(0, Engine.LiveTensors);
+            Assert.Equal(_finalizedAtStart, Engine.FinalizedTensors);
         }
     }
 }

@@ -49,9 +49,9 @@ internal static class TorchVision
                     $"torchvision's ops library is not at {path}; run 'make setup' (installs python3-torchvision)");
             }
 
-            if (!Torch.LoadLibrary(path))
+            if (!Engine.LoadLibrary(path))
             {
-                throw new TorchException($"loading torchvision's ops from {path} failed: {Torch.LastNativeError}");
+                throw new TorchException($"loading torchvision's ops from {path} failed: {Engine.LastNativeError}");
             }
 
             s_loaded = true;

@@ -3,62 +3,9 @@ using DynDet.Torch.Ops;
 
 namespace DynDet.Torch;
 
-/// <summary>
-/// Entry points of the engine: runtime settings (threads, seeds), scopes, the live-tensor counter and
-/// tensor creation. Creation functions make float32 CPU tensors unless told otherwise.
-/// </summary>
-public static partial class Torch
+/// <content>Creation and joining of tensors: float32 on the CPU unless told otherwise.</content>
+public sealed partial class Tensor
 {
-    /// <summary>Native tensor handles alive in this process (every test ends with the count it began with).</summary>
-    public static long LiveTensors => NativeMethods.dd_live_tensors();
-
-    /// <summary>Handles released by the garbage collector rather than by Dispose or a scope (should stay 0).</summary>
-    public static long FinalizedTensors => TensorHandle.FinalizedCount;
-
-    /// <summary>Threads libtorch uses inside one op (intra-op parallelism); at least 1.</summary>
-    public static int NumThreads
-    {
-        get => NativeMethods.dd_get_num_threads();
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            NativeMethods.dd_set_num_threads(value);
-        }
-    }
-
-    /// <summary>Whether a CUDA device is usable by this libtorch build.</summary>
-    public static bool CudaIsAvailable => NativeMethods.dd_cuda_is_available() != 0;
-
-    /// <summary>Seeds libtorch's global CPU generator (and CUDA's, where present).</summary>
-    public static void ManualSeed(ulong seed) => NativeMethods.dd_manual_seed(seed);
-
-    /// <summary>A copy of the global CPU generator's state (a uint8 tensor), for checkpoints.</summary>
-    public static Tensor GetRngState()
-    {
-        Check.Status(NativeMethods.dd_get_rng_state(out IntPtr state));
-        return new Tensor(state);
-    }
-
-    /// <summary>Restores the global CPU generator from a state made by <see cref="GetRngState"/>.</summary>
-    public static void SetRngState(Tensor state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        Check.Status(NativeMethods.dd_set_rng_state(state.RawHandle));
-        GC.KeepAlive(state);
-    }
-
-    /// <summary>Starts a dispose scope on this thread; use with <c>using</c>.</summary>
-    public static DisposeScope NewDisposeScope() => new();
-
-    /// <summary>Turns autograd recording off on this thread until the returned scope is disposed.</summary>
-    public static GradModeScope NoGrad() => new(false);
-
-    /// <summary>Turns autograd recording on on this thread until the returned scope is disposed.</summary>
-    public static GradModeScope EnableGrad() => new(true);
-
-    /// <summary>Whether autograd records operations on this thread now.</summary>
-    public static bool IsGradEnabled => NativeMethods.dd_grad_enabled() != 0;
-
     // ---- creation ----
 
     private static unsafe Tensor Factory(Op op, ReadOnlySpan<long> shape, ScalarType? dtype, Device? device)
@@ -147,7 +94,7 @@ public static partial class Torch
         Aten.FullLike.Call1([DdValue.Of(other), DdValue.Of(value), DdValue.Of(dtype)], other);
 
     /// <summary>A scalar (0-d) tensor.</summary>
-    public static Tensor Scalar(double value, ScalarType dtype = ScalarType.Float32) =>
+    public static Tensor ScalarTensor(double value, ScalarType dtype = ScalarType.Float32) =>
         Full(ReadOnlySpan<long>.Empty, value, dtype);
 
     // ---- joining ----
@@ -231,14 +178,4 @@ public static partial class Torch
     /// <summary>The number <paramref name="whenTrue"/> where <paramref name="condition"/> holds, else <paramref name="whenFalse"/>.</summary>
     public static Tensor Where(Tensor condition, Scalar whenTrue, Tensor whenFalse) =>
         Aten.WhereScalarSelf.Call1([DdValue.Of(condition), DdValue.Of(whenTrue), DdValue.Of(whenFalse)], condition, whenFalse);
-
-    /// <summary>Loads a shared library of extra ops (e.g. torchvision's); false if it could not be loaded.</summary>
-    public static bool LoadLibrary(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return NativeMethods.dd_load_library(path) != 0;
-    }
-
-    /// <summary>The last message of a failed native call on this thread.</summary>
-    internal static string LastNativeError => Check.LastError();
 }

@@ -103,6 +103,21 @@ DD_API const char* dd_op_schema(dd_op op);
 DD_API int dd_op_call(dd_op op, const dd_value* args, int32_t nargs, dd_value* results, int32_t cap,
                       int32_t* nresults);
 
+/* ---- images: JPEG (libjpeg-turbo: baseline, progressive, greyscale, CMYK) and PNG (libpng) ----
+ * Inputs are whole encoded files in memory; the format is detected from the first bytes. A truncated
+ * or corrupt file is an error (status 1, one-line message), never a crash. */
+/* Size of an encoded image and its channel count as stored (1 grey, 3 colour, 4 CMYK or RGBA, ...). */
+DD_API int dd_image_info(const void* data, int64_t size, int32_t* width, int32_t* height, int32_t* channels);
+/* Decodes to 8-bit RGB, row-major height x width x 3, into dst of exactly width*height*3 bytes. */
+DD_API int dd_image_decode_rgb(const void* data, int64_t size, uint8_t* dst, int64_t dst_size);
+/* Decodes to a new height x width x 3 uint8 tensor (RGB). */
+DD_API int dd_image_decode(const void* data, int64_t size, dd_tensor* out);
+/* Encodes row-major 8-bit pixels (channels 1 grey or 3 RGB; 4 RGBA for PNG). format 1 = PNG (level =
+ * zlib compression 0..9), 2 = JPEG (level = quality 1..100). *out is malloc'ed: release with dd_image_free. */
+DD_API int dd_image_encode(const uint8_t* pixels, int32_t width, int32_t height, int32_t channels, int32_t format,
+                           int32_t level, void** out, int64_t* out_size);
+DD_API void dd_image_free(void* buffer);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,7 +12,7 @@ public static class CommandCatalog
         yield return NotBuiltCommand.Create("eval", "COCO-style evaluation (not built yet).");
         yield return NotBuiltCommand.Create("predict", "Detect objects in images (not built yet).");
         yield return NotBuiltCommand.Create("bench", "Time a training step and inference (not built yet).");
-        yield return NotBuiltCommand.Create("data", "Dataset tools (not built yet).");
+        yield return DataCommand.Create();
         yield return NotBuiltCommand.Create("demo", "The main job: baseline vs Dynamic R-CNN (not built yet).");
     }
 }

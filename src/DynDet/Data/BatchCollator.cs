@@ -1,0 +1,112 @@
+using System.Buffers;
+using DynDet.Data.Transforms;
+using DynDet.Torch;
+
+namespace DynDet.Data;
+
+/// <summary>
+/// Assembles transformed images into a <see cref="DetectionBatch"/>: normalises each image as mmcv's
+/// <c>imnormalize</c> does ((pixel − mean) × (1 / std) in float32), lays it out CHW, and pads right and bottom with
+/// zeros to the largest padded size in the batch (every image is already padded to the size divisor, as
+/// MMDetection's <c>Pad</c> then <c>collate</c> do). Its tensors belong to no dispose scope (detached from the caller's, if any): the batch owns them. Safe on any thread.
+/// </summary>
+public static class BatchCollator
+{
+    /// <summary>Builds the batch; the result owns its tensors.</summary>
+    public static DetectionBatch Collate(IReadOnlyList<TransformedImage> images, TransformOptions options,
+        long number = 0, int epoch = 0, int batchInEpoch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("a batch needs at least one image", nameof(images));
+        }
+
+        int height = 0, width = 0;
+        foreach (TransformedImage t in images)
+        {
+            height = Math.Max(height, t.Meta.PadHeight);
+            width = Math.Max(width, t.Meta.PadWidth);
+        }
+
+        int plane = height * width;
+        int length = checked(images.Count * 3 * plane);
+        float[] buffer = ArrayPool<float>.Shared.Rent(length);
+        var targets = new List<DetectionTargets>(images.Count);
+        Tensor? tensor = null;
+        try
+        {
+            Span<float> pixels = buffer.AsSpan(0, length);
+            pixels.Clear();
+            Span<float> mean = [options.Mean[0], options.Mean[1], options.Mean[2]];
+            Span<float> inverseStd = [(float)(1.0 / options.Std[0]), (float)(1.0 / options.Std[1]), (float)(1.0 / options.Std[2])];
+            for (int n = 0; n < images.Count; n++)
+            {
+                Normalise(images[n], pixels.Slice(n * 3 * plane, 3 * plane), width, height, mean, inverseStd);
+            }
+
+            tensor = Tensor.FromSpan<float>(pixels, images.Count, 3, height, width).DetachFromDisposeScope();
+            foreach (TransformedImage t in images)
+            {
+                targets.Add(MakeTargets(t));
+            }
+
+            var metas = images.Select(t => t.Meta).ToArray();
+            return new DetectionBatch(tensor, targets, metas, number, epoch, batchInEpoch) { Height = height, Width = width };
+        }
+        catch
+        {
+            tensor?.Dispose();
+            foreach (DetectionTargets t in targets)
+            {
+                t.Dispose();
+            }
+
+            throw;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private static void Normalise(TransformedImage t, Span<float> destination, int width, int height,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> inverseStd)
+    {
+        ReadOnlySpan<byte> source = t.Image.Pixels;
+        int w = t.Image.Width, h = t.Image.Height, plane = width * height;
+        Span<float> red = destination[..plane], green = destination.Slice(plane, plane), blue = destination.Slice(2 * plane, plane);
+        float mr = mean[0], mg = mean[1], mb = mean[2], sr = inverseStd[0], sg = inverseStd[1], sb = inverseStd[2];
+        for (int y = 0; y < h; y++)
+        {
+            ReadOnlySpan<byte> row = source.Slice(y * w * 3, w * 3);
+            int o = y * width;
+            for (int x = 0, k = 0; x < w; x++, k += 3)
+            {
+                red[o + x] = (row[k] - mr) * sr;
+                green[o + x] = (row[k + 1] - mg) * sg;
+                blue[o + x] = (row[k + 2] - mb) * sb;
+            }
+        }
+    }
+
+    private static DetectionTargets MakeTargets(TransformedImage t)
+    {
+        Tensor? boxes = null, labels = null, ignore = null;
+        try
+        {
+            boxes = Tensor.FromSpan<float>(t.Boxes, t.Labels.Length, 4).DetachFromDisposeScope();
+            labels = Tensor.FromSpan<long>(t.Labels, t.Labels.Length).DetachFromDisposeScope();
+            ignore = Tensor.FromSpan<float>(t.IgnoreBoxes, t.IgnoreBoxes.Length / 4, 4).DetachFromDisposeScope();
+            return new DetectionTargets(boxes, labels, ignore);
+        }
+        catch
+        {
+            boxes?.Dispose();
+            labels?.Dispose();
+            ignore?.Dispose();
+            throw;
+        }
+    }
+}

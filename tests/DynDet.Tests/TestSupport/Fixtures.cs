@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace DynDet.Tests;
+
+/// <summary>Reads the image fixtures written by tests/fixtures/gen_images.py.</summary>
+internal static class Fixtures
+{
+    public static string ImagesFolder => Path.Combine(SharedPaths.Fixtures, "images");
+
+    /// <summary>The fixture entry <paramref name="name"/>: source file, size, expected RGB bytes (and torchvision's, if any).</summary>
+    public static (string File, int Width, int Height, byte[] Rgb, byte[]? TorchVision) Image(string name)
+    {
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(ImagesFolder, "index.json")));
+        JsonElement entry = index.RootElement.GetProperty(name);
+        byte[] rgb = File.ReadAllBytes(Path.Combine(ImagesFolder, entry.GetProperty("rgb").GetString()!));
+        byte[]? tv = entry.TryGetProperty("tv", out JsonElement t) ? File.ReadAllBytes(Path.Combine(ImagesFolder, t.GetString()!)) : null;
+        return (entry.GetProperty("file").GetString()!, entry.GetProperty("width").GetInt32(), entry.GetProperty("height").GetInt32(), rgb, tv);
+    }
+
+    /// <summary>A fresh empty temporary folder, removed by the returned handle's Dispose.</summary>
+    public static TemporaryFolder TemporaryFolder() => new();
+}
+
+/// <summary>A temporary folder deleted on dispose.</summary>
+internal sealed class TemporaryFolder : IDisposable
+{
+    public TemporaryFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dyndet-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

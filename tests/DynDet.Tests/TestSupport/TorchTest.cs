@@ -1,0 +1,35 @@
+using DynDet.Torch;
+
+namespace DynDet.Tests;
+
+/// <summary>
+/// Base of every test that touches tensors: runs with 2 intra-op threads and fails the test if it leaves any
+/// native tensor alive or let the garbage collector release one (mirrors DynDet.Torch.Tests' TorchTest).
+/// </summary>
+public abstract class TorchTest : IDisposable
+{
+    private readonly long _finalizedAtStart;
+
+    protected TorchTest()
+    {
+        Engine.NumThreads = 2;
+        _finalizedAtStart = Engine.FinalizedTensors;
+        Assert.Equal(0, Engine.LiveTensors);
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Assert.Null(DisposeScope.Current);
+            Assert.Equal(0, Engine.LiveTensors);
+            Assert.Equal(_finalizedAtStart, Engine.FinalizedTensors);
+        }
+    }
+}

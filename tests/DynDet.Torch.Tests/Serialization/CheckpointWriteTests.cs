@@ -24,6 +24,7 @@ public sealed class CheckpointWriteTests : TorchTest
         string nestedFile = Path.Combine(_dir, "nested.pth");
         string zip64File = Path.Combine(_dir, "zip64.pth");
         string resnetFile = Path.Combine(_dir, "resnet18.pth");
+        string resnetRootFile = Path.Combine(_dir, "resnet18_with_metadata.pth");
         TorchSerializer.SaveStateDict(stateFile, stateDict);
         TorchSerializer.Save(nestedFile, nested);
         CheckpointWriter.Write(zip64File, nested, forceZip64: true);
@@ -32,13 +33,27 @@ public sealed class CheckpointWriteTests : TorchTest
             TorchSerializer.SaveStateDict(resnetFile, resnet);
         }
 
-        var python = CheckpointFixtures.PythonDigests([stateFile, nestedFile, zip64File, resnetFile]);
+        int metadataCount;
+        using (var resnet = TorchSerializer.Load(CheckpointFixtures.File("resnet18.pth")))
+        {
+            // The loaded OrderedDict with its _metadata state, written back as it came.
+            TorchSerializer.Save(resnetRootFile, resnet.Root);
+            metadataCount = ((PyDict)((PyDict)((PyDict)resnet.Root!).State!)["_metadata"]!).Count;
+        }
+
+        var python = CheckpointFixtures.PythonDigests([stateFile, nestedFile, zip64File, resnetFile, resnetRootFile]);
         TorchDigest.AssertSame(TorchDigest.Of(stateDict), python[stateFile]["digest"], "state dict read by torch.load");
         TorchDigest.AssertSame(TorchDigest.Of(nested), python[nestedFile]["digest"], "nested checkpoint read by torch.load");
         TorchDigest.AssertSame(TorchDigest.Of(nested), python[zip64File]["digest"], "ZIP64 file read by torch.load");
         TorchDigest.AssertSame(TorchDigest.WithoutLayout(CheckpointFixtures.Reference("resnet18.pth")),
             python[resnetFile]["digest"], "resnet18 re-saved by DynDet, read by torch.load");
+        TorchDigest.AssertSame(TorchDigest.WithoutLayout(CheckpointFixtures.Reference("resnet18.pth")),
+            python[resnetRootFile]["digest"], "resnet18 OrderedDict with _metadata re-saved by DynDet, read by torch.load");
         Assert.True((bool)python[resnetFile]["loads_into_resnet18"]!);
+        Assert.True((bool)python[resnetRootFile]["loads_into_resnet18"]!);
+        Assert.Equal(metadataCount, (int)python[resnetRootFile]["metadata"]!);
+        Assert.True(metadataCount > 10);
+        Assert.Equal(-1, (int)python[resnetFile]["metadata"]!);
         Assert.All(python.Values, entry => Assert.True((bool)entry["aligned"]!, "storage data aligned to 64 bytes"));
 
         // The comparison can fail: one changed element, or one renamed key, is a difference.

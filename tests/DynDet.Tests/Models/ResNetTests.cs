@@ -2,6 +2,7 @@ using DynDet.Models.Backbones;
 using DynDet.TestSupport;
 using DynDet.Torch;
 using DynDet.Torch.NN;
+using DynDet.Torch.Serialization;
 
 namespace DynDet.Tests.Models;
 
@@ -20,6 +21,29 @@ public sealed class ResNetTests : TorchTest
         {
             var actual = state[name].To(ScalarType.Float64).Sum().Reshape(1);
             TensorAssert.Close(expected, actual, 1e-9, 1e-9, name);
+        }
+    }
+
+    [Fact]
+    public void Torchvision_resnet50_state_dict_loads_by_name_and_the_forward_matches_to_1e4()
+    {
+        using var scope = Engine.NewDisposeScope();
+        var io = FixturePack.Load(TestPaths.Fixture("engine", "resnet50_io.pack"));
+        using var net = new ResNet(new ResNetOptions { Depth = 50, NumClasses = 1000 });
+        string path = TestPaths.Fixture("engine", "resnet50.pth");
+        using (var state = TorchSerializer.LoadStateDict(path))
+        {
+            Assert.True(net.LoadStateDict(state, strict: true, source: path).IsExact);
+        }
+
+        net.Eval();
+        using var noGrad = Engine.NoGrad();
+        TensorAssert.Close(io["logits"], net.Classify(io["x"]), 1e-4, 0, "logits");
+        var maps = net.Forward(io["x"]);
+        string[] names = ["c2", "c3", "c4", "c5"];
+        for (int i = 0; i < 4; i++)
+        {
+            TensorAssert.Close(io[names[i]], maps[i], 1e-4, 0, names[i]);
         }
     }
 

@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using DynDet.Torch.Serialization;
 
 namespace DynDet.Torch.Tests.Serialization;

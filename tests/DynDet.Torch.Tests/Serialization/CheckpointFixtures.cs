@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
@@ -10,21 +11,13 @@ namespace DynDet.Torch.Tests.Serialization;
 internal static class CheckpointFixtures
 {
     private const string Python = "/usr/bin/python3";
-    private static readonly Lazy<string> RepositoryRoot = new(FindRepositoryRoot);
     private static readonly Lazy<JsonObject> ReferenceJson = new(() =>
         (JsonObject)JsonNode.Parse(System.IO.File.ReadAllText(File("reference.json")))!);
 
     /// <summary>A file under tests/fixtures/generated/checkpoint; fails with the command to run when missing.</summary>
     public static string File(params string[] parts)
     {
-        string path = Path.Combine([RepositoryRoot.Value, "tests", "fixtures", "generated", "checkpoint", .. parts]);
-        if (!System.IO.File.Exists(path))
-        {
-            throw new FileNotFoundException(
-                $"fixture {path} is missing: run 'make fixtures' (or /usr/bin/python3 tests/fixtures/make_fixtures.py tests/fixtures/generated)");
-        }
-
-        return path;
+        return TestPaths.Fixture(["checkpoint", .. parts]);
     }
 
     /// <summary>The digest (with layout) gen_checkpoint.py recorded for a fixture file.</summary>
@@ -43,7 +36,7 @@ internal static class CheckpointFixtures
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Value, "tests", "fixtures", "torch_digest.py"));
+        start.ArgumentList.Add(Path.Combine(TestPaths.Repository, "tests", "fixtures", "torch_digest.py"));
         if (layout)
         {
             start.ArgumentList.Add("--layout");
@@ -71,16 +64,5 @@ internal static class CheckpointFixtures
 
         var parsed = (JsonObject)JsonNode.Parse(stdout.Result)!;
         return files.ToDictionary(f => f, f => (JsonObject)parsed[f]!);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "DynDet.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root (DynDet.slnx) not found above " + AppContext.BaseDirectory);
     }
 }

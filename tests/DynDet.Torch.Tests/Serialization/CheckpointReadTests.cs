@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using System.Numerics;
 using DynDet.Torch.Serialization;
 

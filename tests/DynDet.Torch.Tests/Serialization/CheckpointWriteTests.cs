@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using DynDet.Torch.Serialization;

@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using System.Collections;
 using System.Numerics;
 using System.Runtime.CompilerServices;

@@ -15,7 +15,7 @@ public sealed class RoiLevelMapper
     /// <summary>Which formula to use (default MMDetection's).</summary>
     public RoiLevelRule Rule { get; init; } = RoiLevelRule.MMDetection;
 
-    /// <summary>MMDetection's <c>finest_scale</c>: the RoI scale that maps to level 1's lower edge / 2 (default 56).</summary>
+    /// <summary>MMDetection's <c>finest_scale</c> (default 56): level k takes scales in [2^k·FinestScale, 2^(k+1)·FinestScale), level 0 everything below 2·FinestScale.</summary>
     public double FinestScale { get; init; } = 56;
 
     /// <summary>torchvision's canonical scale s0 (default 224).</summary>

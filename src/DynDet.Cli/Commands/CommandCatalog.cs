@@ -9,7 +9,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return NotBuiltCommand.Create("train", "Train a detector (not built yet).");
-        yield return NotBuiltCommand.Create("eval", "COCO-style evaluation (not built yet).");
+        yield return EvalCommand.Create();
         yield return NotBuiltCommand.Create("predict", "Detect objects in images (not built yet).");
         yield return NotBuiltCommand.Create("bench", "Time a training step and inference (not built yet).");
         yield return DataCommand.Create();

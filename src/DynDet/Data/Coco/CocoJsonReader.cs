@@ -467,7 +467,8 @@ public static class CocoJsonReader
     private static double GetFiniteDouble(
         ref Utf8JsonReader r, string source, string? list, int index, long? id, string name)
     {
-        if (r.TryGetDouble(out double value) && double.IsFinite(value))
+        if ((!r.HasValueSequence && FastDouble.TryParse(r.ValueSpan, out double value))
+            || (r.TryGetDouble(out value) && double.IsFinite(value)))
         {
             return value;
         }

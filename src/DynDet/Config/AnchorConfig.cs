@@ -11,7 +11,4 @@ public sealed record AnchorConfig
 
     /// <summary>Strides of the levels (default P2–P6: [4, 8, 16, 32, 64]).</summary>
     public IReadOnlyList<int> Strides { get; init; } = [4, 8, 16, 32, 64];
-
-    /// <summary>Round base anchors to integers as torchvision does (default false).</summary>
-    public bool RoundBase { get; init; }
 }

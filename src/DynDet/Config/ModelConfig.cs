@@ -6,6 +6,13 @@ public sealed record ModelConfig
     /// <summary>Detector type: <c>faster_rcnn</c> (the only one so far).</summary>
     public string Type { get; init; } = "faster_rcnn";
 
+    /// <summary>
+    /// Whose conventions the building blocks follow: MMDetection's (default) or torchvision's (anchors rounded
+    /// and placed by image/grid strides, torchvision's box coder and RoI level mapping, its low-quality matches)
+    /// — the latter for configs that mirror torchvision, such as the benchmark's.
+    /// </summary>
+    public ImplementationStyle Style { get; init; } = ImplementationStyle.Mmdetection;
+
     /// <summary>Foreground classes; 0 takes them from the training data.</summary>
     public int NumClasses { get; init; }
 

@@ -12,10 +12,7 @@ public sealed record RoiHeadConfig
     /// <summary>RoIAlign half-pixel alignment (true in MMDetection, false in torchvision).</summary>
     public bool Aligned { get; init; } = true;
 
-    /// <summary>RoI level mapping: MMDetection's finest scale (56), or torchvision's canonical rule when false.</summary>
-    public bool MmdetLevelMapping { get; init; } = true;
-
-    /// <summary>Finest scale of MMDetection's mapping.</summary>
+    /// <summary>Finest scale of MMDetection's RoI level mapping (56).</summary>
     public double FinestScale { get; init; } = 56;
 
     /// <summary>Width of the two shared fully connected layers (1024).</summary>

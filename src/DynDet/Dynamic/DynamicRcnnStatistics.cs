@@ -52,7 +52,22 @@ public static class DynamicRcnnStatistics
     public static Tensor? KthSmallestRegressionError(Tensor targets, Tensor positive, long positiveCount, int k)
     {
         ArgumentNullException.ThrowIfNull(targets);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (positiveCount == 0)
+        {
+            return null;
+        }
+
+        using var rows = targets.Index(positive);
+        return KthSmallestRegressionError(rows, positiveCount, k);
+    }
+
+    /// <summary>
+    /// The β statistic over targets (P, 4) that are all positives (the sampled positives of the batch, gt rows
+    /// included): the min(K, P)-th smallest <c>mean(|dx|, |dy|)</c>, or null when P is 0.
+    /// </summary>
+    public static Tensor? KthSmallestRegressionError(Tensor positiveTargets, long positiveCount, int k)
+    {
+        ArgumentNullException.ThrowIfNull(positiveTargets);
         if (positiveCount == 0)
         {
             return null;
@@ -60,10 +75,25 @@ public static class DynamicRcnnStatistics
 
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
-        var rows = targets.Index(positive);
-        var error = rows.Narrow(1, 0, 2).Abs().Mean(1);
-        long kk = Math.Min(k, positiveCount);
-        return scope.MoveToOuter(error.KthValue(kk).Values);
+        var error = positiveTargets.Narrow(1, 0, 2).Abs().Mean(1);
+        return scope.MoveToOuter(KthSmallest(error, k)!);
+    }
+
+    /// <summary>The min(K, n)-th smallest of a 1-D tensor, or null when it is empty.</summary>
+    public static Tensor? KthSmallest(Tensor values, int k)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        long n = values.Size(0);
+        if (n == 0)
+        {
+            return null;
+        }
+
+        using var noGrad = Engine.NoGrad();
+        var (value, index) = values.KthValue(Math.Min(k, n));
+        index.Dispose();
+        return value;
     }
 
     private static Tensor KthLargest(Tensor values, int k)

@@ -1,0 +1,229 @@
+using DynDet.Assignment;
+using DynDet.Config;
+using DynDet.Data;
+using DynDet.Data.Transforms;
+using DynDet.Dynamic;
+using DynDet.Losses;
+using DynDet.Structures;
+using DynDet.Torch;
+using DynDet.Torch.NN;
+
+namespace DynDet.Models.RoIHeads;
+
+/// <summary>
+/// MMDetection's <c>StandardRoIHead</c> with a <see cref="Shared2FcBoxHead"/> (SPEC §2.2 "R-CNN targets",
+/// "R-CNN loss", "Test"), and, when <see cref="Dynamic"/> is set, <c>DynamicRoIHead</c> (SPEC §1.2): the
+/// assigner uses DLA's current threshold, the SmoothL1 loss DSL's current β, and each training step feeds both
+/// their statistics.
+/// </summary>
+public sealed class StandardRoiHead : Module
+{
+    private readonly MaxIouAssigner _assigner;
+    private readonly RandomSampler _sampler;
+    private readonly DeltaXywhBoxCoder _coder;
+    private readonly BoxRegressionLoss _boxLoss;
+
+    /// <summary>Creates the head.</summary>
+    /// <param name="inChannels">Channels of the pyramid maps (256).</param>
+    /// <param name="numClasses">Foreground classes C.</param>
+    /// <param name="config">The head's settings.</param>
+    /// <param name="extractor">RoI pooling.</param>
+    /// <param name="coderOptions">Delta coder (stds 0.1, 0.1, 0.2, 0.2).</param>
+    /// <param name="dynamic">Dynamic R-CNN's strategies, or null for the plain head.</param>
+    public StandardRoiHead(int inChannels, int numClasses, RoiHeadConfig config, RoiExtractor extractor,
+        DeltaXywhBoxCoderOptions coderOptions, DynamicRcnnHooks? dynamic = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config;
+        NumClasses = numClasses;
+        Extractor = extractor;
+        Dynamic = dynamic;
+        BoxHead = RegisterModule("bbox_head", new Shared2FcBoxHead(inChannels, config.RoiSize, config.FcChannels, numClasses));
+        _assigner = new MaxIouAssigner(new MaxIouAssignerOptions
+        {
+            PosIouThr = config.Assigner.PosIouThr,
+            NegIouThr = config.Assigner.NegIouThr,
+            MinPosIou = config.Assigner.MinPosIou,
+            MatchLowQuality = config.Assigner.MatchLowQuality,
+        });
+        _sampler = new RandomSampler(new RandomSamplerOptions
+        {
+            Num = config.Sampler.Num,
+            PosFraction = config.Sampler.PosFraction,
+            AddGtAsProposals = config.Sampler.AddGtAsProposals,
+        });
+        _coder = new DeltaXywhBoxCoder(coderOptions);
+        _boxLoss = new BoxRegressionLoss(config.LossBox);
+        if (dynamic is not null && config.LossBox.Type != BoxLossKind.SmoothL1)
+        {
+            // MMDetection's DynamicRoIHead asserts the same: DSL steers SmoothL1's β.
+            throw new InputException("Dynamic R-CNN needs model.roi_head.loss_box.type = smooth_l1");
+        }
+    }
+
+    /// <summary>The configuration.</summary>
+    public RoiHeadConfig Config { get; }
+
+    /// <summary>Foreground classes C.</summary>
+    public int NumClasses { get; }
+
+    /// <summary>The fully connected box head.</summary>
+    public Shared2FcBoxHead BoxHead { get; }
+
+    /// <summary>RoI pooling.</summary>
+    public RoiExtractor Extractor { get; }
+
+    /// <summary>Dynamic R-CNN's strategies, or null.</summary>
+    public DynamicRcnnHooks? Dynamic { get; }
+
+    /// <summary>The assigner's current positive IoU threshold.</summary>
+    public double IouThreshold => _assigner.PosIouThr;
+
+    /// <summary>The box loss's current SmoothL1 β.</summary>
+    public double Beta => _boxLoss.Beta;
+
+    /// <summary>Losses of a training batch; proposals are per image, in network-input pixels, detached.</summary>
+    public RoiHeadLosses Loss(IReadOnlyList<Tensor> features, IReadOnlyList<Tensor> proposals, DetectionBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(proposals);
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = Engine.NewDisposeScope();
+        if (Dynamic is not null)
+        {
+            _assigner.SetIouThreshold(Dynamic.LabelAssignment.Threshold);
+            _boxLoss.Beta = Dynamic.SmoothL1.Beta;
+        }
+
+        var device = features[0].Device;
+        int images = batch.Count;
+        var rois = new Tensor[images];
+        var labels = new Tensor[images];
+        var targets = new Tensor[images];
+        var positiveRows = new Tensor[images];
+        var positiveLabels = new Tensor[images];
+        var maxOverlaps = new Tensor[images];
+        var originalErrors = new List<Tensor>();
+        long offset = 0, numPos = 0;
+        using (Engine.NoGrad())
+        {
+            for (int i = 0; i < images; i++)
+            {
+                var gt = batch.Targets[i];
+                using var assignment = _assigner.Assign(proposals[i], gt.Boxes, gt.Labels);
+                using var sample = _sampler.Sample(assignment, proposals[i], gt.Boxes, gt.Labels);
+                var boxes = sample.Boxes;
+                long n = boxes.Size(0);
+                rois[i] = Tensor.Cat([Tensor.Full([n, 1], i, device: device), boxes], 1);
+                labels[i] = Tensor.Cat([sample.PosGtLabels!, Tensor.Full([sample.NumNeg], NumClasses, ScalarType.Int64, device)]);
+                targets[i] = _coder.Encode(sample.PosBoxes, sample.PosGtBoxes);
+                positiveRows[i] = Tensor.Arange(sample.NumPos, ScalarType.Int64, device) + offset;
+                positiveLabels[i] = sample.PosGtLabels!.Alias();
+                // After sampling, the gts are prepended to the assignment (add_gt_as_proposals): DLA's pool.
+                maxOverlaps[i] = assignment.MaxOverlaps.Alias();
+                if (Dynamic?.Variant == DynamicRcnnVariant.Original)
+                {
+                    originalErrors.Add(OriginalRegressionErrors(assignment, proposals[i], gt.Boxes));
+                }
+
+                offset += n;
+                numPos += sample.NumPos;
+            }
+        }
+
+        var allRois = Tensor.Cat(rois);
+        var (logits, deltas) = BoxHead.Forward(Extractor.Extract(features, allRois));
+        var allLabels = Tensor.Cat(labels);
+        long sampled = allRois.Size(0);
+        var lossCls = Functional.CrossEntropy(logits, allLabels, reduction: Reduction.Sum) / (double)Math.Max(sampled, 1);
+        var posTargets = Tensor.Cat(targets);
+        Tensor lossBox;
+        if (numPos > 0)
+        {
+            var rows = Tensor.Cat(positiveRows);
+            var classes = Tensor.Cat(positiveLabels);
+            var predicted = deltas.View(sampled, -1, 4).Index(rows, classes);
+            lossBox = _boxLoss.Compute(predicted, posTargets, sampled);
+        }
+        else
+        {
+            lossBox = deltas.Sum() * 0.0;
+        }
+
+        if (Dynamic is not null)
+        {
+            Observe(Dynamic, maxOverlaps, posTargets, numPos, images, originalErrors);
+        }
+
+        return new RoiHeadLosses(scope.MoveToOuter(lossCls), scope.MoveToOuter(lossBox), numPos, sampled);
+    }
+
+    private static void Observe(DynamicRcnnHooks dynamic, Tensor[] maxOverlaps, Tensor positiveTargets, long numPos,
+        int images, List<Tensor> originalErrors)
+    {
+        var dla = dynamic.LabelAssignment;
+        var dsl = dynamic.SmoothL1;
+        if (dynamic.Variant == DynamicRcnnVariant.Mmdet)
+        {
+            dla.Observe(DynamicRcnnStatistics.MeanPerImageKthLargestIou(maxOverlaps, dla.TopK));
+            dsl.Observe(DynamicRcnnStatistics.KthSmallestRegressionError(positiveTargets, numPos, dsl.TopKPerImage * images));
+        }
+        else
+        {
+            dla.Observe(DynamicRcnnStatistics.BatchKthLargestIou(maxOverlaps, dla.TopK));
+            var errors = Tensor.Cat(originalErrors);
+            dsl.Observe(DynamicRcnnStatistics.KthSmallest(errors, dsl.TopKPerImage * images));
+        }
+    }
+
+    /// <summary>
+    /// The original repository's β pool for one image (SPEC §1.3.3): every proposal (gts prepended) encoded to
+    /// its matched gt — unmatched ones to gt 0 — then <c>mean(|dx|, |dy|)</c>; empty when the image has no gts.
+    /// </summary>
+    private Tensor OriginalRegressionErrors(AssignResult assignment, Tensor proposals, Tensor gtBoxes)
+    {
+        long gts = gtBoxes.Size(0);
+        if (gts == 0)
+        {
+            return Tensor.Zeros([0], device: proposals.Device);
+        }
+
+        var boxes = Config.Sampler.AddGtAsProposals ? Tensor.Cat([gtBoxes, proposals]) : proposals;
+        var matched = (assignment.GtIndices - 1).ClampMin(0);
+        var encoded = _coder.Encode(boxes, gtBoxes.IndexSelect(0, matched));
+        return encoded.Narrow(1, 0, 2).Abs().Mean(1);
+    }
+
+    /// <summary>Detections per image in original pixels (SPEC §2.2 "Test").</summary>
+    public IReadOnlyList<ImageDetections> Predict(IReadOnlyList<Tensor> features, IReadOnlyList<Tensor> proposals,
+        IReadOnlyList<ImageMeta> metas)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(proposals);
+        ArgumentNullException.ThrowIfNull(metas);
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        var device = features[0].Device;
+        var rois = Tensor.Cat(proposals.Select((p, i) => Tensor.Cat([Tensor.Full([p.Size(0), 1], i, device: device), p], 1)).ToArray());
+        var (logits, deltas) = BoxHead.Forward(Extractor.Extract(features, rois));
+        var scores = Functional.Softmax(logits, 1);
+        var results = new ImageDetections[metas.Count];
+        long offset = 0;
+        for (int i = 0; i < metas.Count; i++)
+        {
+            long n = proposals[i].Size(0);
+            var meta = metas[i];
+            var boxes = _coder.Decode(proposals[i], deltas.Narrow(0, offset, n), (meta.Height, meta.Width));
+            // Rescale before NMS, as MMDetection does (rescale=True): IoU is not invariant to unequal axis scales.
+            boxes = meta.MapToOriginal(boxes.View(-1, 4)).View(n, -1);
+            var foreground = scores.Narrow(0, offset, n).Narrow(1, 0, NumClasses);
+            var (detBoxes, detScores, detLabels) = BatchedNms.MultiClass(boxes, foreground, Config.Test.ScoreThr,
+                Config.Test.NmsIou, Config.Test.MaxPerImage);
+            results[i] = new ImageDetections(meta.ImageId, detBoxes.To(Device.Cpu).ToArray<float>(),
+                detScores.To(Device.Cpu).ToArray<float>(), detLabels.To(Device.Cpu).ToArray<long>());
+            offset += n;
+        }
+
+        return results;
+    }
+}

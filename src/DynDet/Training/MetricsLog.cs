@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DynDet.Dynamic;
+using DynDet.Evaluation;
+
+namespace DynDet.Training;
+
+/// <summary>
+/// <c>metrics.json</c> of a run: the loss history (means over each log interval, with the learning rate and the
+/// dynamic values in effect), every update of every dynamic strategy, and every evaluation. Rewritten
+/// atomically each time something is added, so a reader never sees half a file; on resume the earlier
+/// entries are read back and kept.
+/// </summary>
+public sealed class MetricsLog
+{
+    private readonly string _path;
+    private readonly JsonObject _root;
+
+    /// <summary>Opens (or, with <paramref name="resume"/>, continues) the log at <paramref name="path"/>.</summary>
+    public MetricsLog(string path, string configName, IReadOnlyList<string> classNames, bool resume, long resumedAt)
+    {
+        _path = path;
+        JsonObject? previous = resume && File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject : null;
+        _root = new JsonObject
+        {
+            ["config"] = configName,
+            ["classes"] = new JsonArray(classNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["train"] = Kept(previous, "train", resumedAt),
+            ["dynamic"] = Kept(previous, "dynamic", resumedAt),
+            ["eval"] = Kept(previous, "eval", resumedAt),
+        };
+    }
+
+    /// <summary>The file.</summary>
+    public string Path => _path;
+
+    /// <summary>Adds the means of one log interval.</summary>
+    public void AddTraining(long iteration, double learningRate, IReadOnlyDictionary<string, double> losses,
+        double secondsPerIteration, IReadOnlyDictionary<string, double> dynamicValues)
+    {
+        var entry = new JsonObject { ["iter"] = iteration, ["lr"] = learningRate };
+        foreach (var (k, v) in losses)
+        {
+            entry[k] = v;
+        }
+
+        foreach (var (k, v) in dynamicValues)
+        {
+            entry[k] = v;
+        }
+
+        entry["sec_per_iter"] = secondsPerIteration;
+        ((JsonArray)_root["train"]!).Add(entry);
+        Write();
+    }
+
+    /// <summary>Adds one strategy update.</summary>
+    public void AddUpdate(StrategyUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var entry = new JsonObject
+        {
+            ["iter"] = update.Iteration,
+            ["strategy"] = update.Strategy,
+            ["statistic"] = double.IsFinite(update.Statistic) ? update.Statistic : null,
+            ["samples"] = update.Samples,
+        };
+        foreach (var (k, v) in update.Values)
+        {
+            entry[k] = v;
+        }
+
+        ((JsonArray)_root["dynamic"]!).Add(entry);
+        Write();
+    }
+
+    /// <summary>Adds one evaluation.</summary>
+    public void AddEvaluation(long iteration, EvaluationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var entry = new JsonObject { ["iter"] = iteration };
+        foreach (var (k, v) in report.Coco.Metrics)
+        {
+            entry[k] = v;
+        }
+
+        entry["voc_map"] = report.VocArea.MeanAP;
+        entry["voc07_map"] = report.Voc11Point.MeanAP;
+        var perClass = new JsonObject();
+        foreach (var c in report.Coco.PerClass)
+        {
+            perClass[c.Name] = c.AP;
+        }
+
+        entry["per_class"] = perClass;
+        ((JsonArray)_root["eval"]!).Add(entry);
+        Write();
+    }
+
+    private static JsonArray Kept(JsonObject? previous, string key, long resumedAt)
+    {
+        var kept = new JsonArray();
+        if (previous?[key] is JsonArray entries)
+        {
+            foreach (var e in entries)
+            {
+                if (e?["iter"]?.GetValue<long>() <= resumedAt)
+                {
+                    kept.Add(e.DeepClone());
+                }
+            }
+        }
+
+        return kept;
+    }
+
+    private void Write()
+    {
+        string temporary = _path + ".tmp";
+        File.WriteAllText(temporary, _root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temporary, _path, overwrite: true);
+    }
+}

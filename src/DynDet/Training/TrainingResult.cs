@@ -1,0 +1,16 @@
+using DynDet.Evaluation;
+
+namespace DynDet.Training;
+
+/// <summary>The outcome of a run.</summary>
+/// <param name="Reason">Completed or interrupted.</param>
+/// <param name="Iterations">Iterations done in total (including those before a resume).</param>
+/// <param name="Checkpoint">The last checkpoint written.</param>
+/// <param name="FinalEvaluation">The evaluation at the end, when there was validation data and the run completed.</param>
+/// <param name="Elapsed">Wall time of this process's part of the run.</param>
+public sealed record TrainingResult(
+    TrainingStopReason Reason,
+    long Iterations,
+    string Checkpoint,
+    EvaluationReport? FinalEvaluation,
+    TimeSpan Elapsed);

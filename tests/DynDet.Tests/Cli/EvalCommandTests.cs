@@ -126,6 +126,20 @@ public sealed class EvalCommandTests
         Assert.Equal(0, doc.RootElement.GetProperty("AP").GetDouble());
     }
 
+    [Fact]
+    public void Categories_sharing_a_name_get_their_id_appended_in_per_class()
+    {
+        var gt = DynDet.Data.Coco.CocoDataset.Create(
+            [new DynDet.Data.Coco.CocoImage(1)],
+            [],
+            [new DynDet.Data.Coco.CocoCategory(3, "car"), new DynDet.Data.Coco.CocoCategory(5, "car"), new DynDet.Data.Coco.CocoCategory(7, "bus")]);
+        var evaluation = DynDet.Evaluation.CocoEvaluator.Evaluate(gt, new DynDet.Data.Coco.CocoResults([]));
+        using var doc = JsonDocument.Parse(DynDet.Cli.Commands.EvalCommand.ToJson(evaluation));
+        var names = doc.RootElement.GetProperty("per_class").EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(["car#3", "car#5", "bus"], names);
+        Assert.Equal(-1, doc.RootElement.GetProperty("AP").GetDouble());
+    }
+
     private static void AssertJsonClose(string expectedPath, string output)
     {
         using var doc = JsonDocument.Parse(output);

@@ -8,10 +8,10 @@ public static class CommandCatalog
     /// <summary>Creates every subcommand.</summary>
     public static IEnumerable<Command> All()
     {
-        yield return NotBuiltCommand.Create("train", "Train a detector (not built yet).");
+        yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         yield return NotBuiltCommand.Create("predict", "Detect objects in images (not built yet).");
-        yield return NotBuiltCommand.Create("bench", "Time a training step and inference (not built yet).");
+        yield return BenchCommand.Create();
         yield return DataCommand.Create();
         yield return NotBuiltCommand.Create("demo", "The main job: baseline vs Dynamic R-CNN (not built yet).");
     }

@@ -1,6 +1,7 @@
 using DynDet.Assignment;
 using DynDet.Config;
 using DynDet.Data;
+using DynDet.Diagnostics;
 using DynDet.Dynamic;
 using DynDet.Models.Backbones;
 using DynDet.Models.DenseHeads;
@@ -118,11 +119,32 @@ public sealed class FasterRcnn : Module
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
-        var (levels, sizes) = Features(batch.Images);
-        var (objectness, deltas) = RpnHead.Forward(levels);
-        var anchors = RpnHead.Anchors(sizes, (batch.Images.Size(2), batch.Images.Size(3)), batch.Images.Device);
-        var rpn = RpnHead.Loss(objectness, deltas, anchors, sizes, batch);
-        var proposals = RpnHead.Proposals(objectness, deltas, anchors, batch.Metas, Config.Model.Rpn.TrainProposals);
+        Tensor[] levels;
+        (long Height, long Width)[] sizes;
+        using (PhaseProfiler.Measure("backbone+neck"))
+        {
+            (levels, sizes) = Features(batch.Images);
+        }
+
+        Tensor[] objectness, deltas, anchors;
+        using (PhaseProfiler.Measure("rpn.forward"))
+        {
+            (objectness, deltas) = RpnHead.Forward(levels);
+            anchors = RpnHead.Anchors(sizes, (batch.Images.Size(2), batch.Images.Size(3)), batch.Images.Device);
+        }
+
+        RpnLosses rpn;
+        using (PhaseProfiler.Measure("rpn.loss"))
+        {
+            rpn = RpnHead.Loss(objectness, deltas, anchors, sizes, batch);
+        }
+
+        Tensor[] proposals;
+        using (PhaseProfiler.Measure("rpn.proposals"))
+        {
+            proposals = RpnHead.Proposals(objectness, deltas, anchors, batch.Metas, Config.Model.Rpn.TrainProposals);
+        }
+
         var rcnn = RoiHead.Loss(levels.Take(4).ToArray(), proposals, batch);
         var terms = new Dictionary<string, Tensor>
         {

@@ -2,6 +2,7 @@ using DynDet.Assignment;
 using DynDet.Config;
 using DynDet.Data;
 using DynDet.Data.Transforms;
+using DynDet.Diagnostics;
 using DynDet.Dynamic;
 using DynDet.Losses;
 using DynDet.Structures;
@@ -105,6 +106,7 @@ public sealed class StandardRoiHead : Module
         var maxOverlaps = new Tensor[images];
         var originalErrors = new List<Tensor>();
         long offset = 0, numPos = 0;
+        using (PhaseProfiler.Measure("rcnn.assign+sample"))
         using (Engine.NoGrad())
         {
             for (int i = 0; i < images; i++)
@@ -132,7 +134,17 @@ public sealed class StandardRoiHead : Module
         }
 
         var allRois = Tensor.Cat(rois);
-        var (logits, deltas) = BoxHead.Forward(Extractor.Extract(features, allRois));
+        Tensor pooled, logits, deltas;
+        using (PhaseProfiler.Measure("rcnn.roi_align"))
+        {
+            pooled = Extractor.Extract(features, allRois);
+        }
+
+        using (PhaseProfiler.Measure("rcnn.box_head"))
+        {
+            (logits, deltas) = BoxHead.Forward(pooled);
+        }
+
         var allLabels = Tensor.Cat(labels);
         long sampled = allRois.Size(0);
         var lossCls = Functional.CrossEntropy(logits, allLabels, reduction: Reduction.Sum) / (double)Math.Max(sampled, 1);

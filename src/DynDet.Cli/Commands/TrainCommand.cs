@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using DynDet.Config;
+using DynDet.Data;
+using DynDet.Training;
+
+namespace DynDet.Cli.Commands;
+
+/// <summary>
+/// <c>dyndet train --config NAME|FILE [--train-data SPEC] [--val-data SPEC] [--out DIR] [--max-iters N] [--seed S]
+/// [--resume] [KEY=VALUE ...]</c> (CONTRACT.md): trains, writing checkpoints and <c>metrics.json</c> to the output
+/// folder and evaluating on the validation data at the end. Exit 0 when complete, 130 when interrupted (a
+/// checkpoint was written; <c>--resume</c> continues), 1 when the loss diverged.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>Exit status of a run stopped by Ctrl-C after saving.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Creates the <c>train</c> command.</summary>
+    public static Command Create()
+    {
+        var config = new Option<string>("--config")
+        {
+            Description = $"Preset name ({string.Join(", ", ConfigLoader.PresetNames)}) or a JSON config file.",
+            Required = true,
+            HelpName = "NAME|FILE",
+        };
+        var trainData = new Option<string?>("--train-data") { Description = "Training dataset SPEC (default: the config's data.train).", HelpName = "SPEC" };
+        var valData = new Option<string?>("--val-data") { Description = "Validation dataset SPEC (default: the config's data.val).", HelpName = "SPEC" };
+        var trainSplit = new Option<string?>("--train-split") { Description = "VOC split of the training data (default train).", HelpName = "NAME" };
+        var valSplit = new Option<string?>("--val-split") { Description = "VOC split of the validation data (default val).", HelpName = "NAME" };
+        var images = new Option<string?>("--images") { Description = "Folder of the images of COCO JSON datasets.", HelpName = "DIR" };
+        var output = new Option<string?>("--out") { Description = "Output folder (default runs/<config name>).", HelpName = "DIR" };
+        var maxIters = new Option<int?>("--max-iters") { Description = "Iterations to train (overrides train.max_iters).", HelpName = "N" };
+        var seed = new Option<int?>("--seed") { Description = "Random seed (overrides train.seed).", HelpName = "S" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from latest.pth in the output folder." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the result." };
+        var overrides = new Argument<string[]>("KEY=VALUE") { Description = "Config overrides by dotted path, e.g. train.lr=0.01.", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("train", "Train a detector.")
+        {
+            config, trainData, valData, trainSplit, valSplit, images, output, maxIters, seed, resume, json, overrides,
+        };
+        command.SetAction(parse =>
+        {
+            var assignments = new List<string>(parse.GetValue(overrides) ?? []);
+            if (parse.GetValue(maxIters) is int n)
+            {
+                assignments.Add(string.Create(CultureInfo.InvariantCulture, $"train.max_iters={n}"));
+            }
+
+            if (parse.GetValue(seed) is int s)
+            {
+                assignments.Add(string.Create(CultureInfo.InvariantCulture, $"train.seed={s}"));
+            }
+
+            var resolved = ConfigLoader.Load(parse.GetValue(config)!, assignments);
+            string trainSpec = parse.GetValue(trainData) ?? resolved.Data.Train
+                ?? throw new InputException("no training data: give --train-data SPEC or set data.train in the config");
+            string? valSpec = parse.GetValue(valData) ?? resolved.Data.Val;
+            var train = DatasetSpec.Open(trainSpec, parse.GetValue(trainSplit), parse.GetValue(images), "train");
+            var val = valSpec is null ? null : DatasetSpec.Open(valSpec, parse.GetValue(valSplit), parse.GetValue(images), "val");
+            string outDir = parse.GetValue(output) ?? Path.Combine("runs", resolved.Name);
+            return Run(new TrainerOptions
+            {
+                Config = resolved,
+                TrainData = train,
+                ValData = val,
+                OutputDirectory = outDir,
+                Resume = parse.GetValue(resume),
+            }, parse.GetValue(json), Console.Out);
+        });
+        return command;
+    }
+
+    /// <summary>Runs the trainer and prints the result; returns the exit status.</summary>
+    internal static int Run(TrainerOptions options, bool json, TextWriter output)
+    {
+        using var cancellation = new ConsoleCancellation();
+        TrainingResult result;
+        try
+        {
+            result = new Trainer(options).Run(cancellation.Token);
+        }
+        catch (TrainingDivergedException e)
+        {
+            string latest = Path.Combine(options.OutputDirectory, TrainingCheckpoint.LatestFile);
+            Console.Error.WriteLine($"error: training diverged: {e.Message}; " +
+                (File.Exists(latest) ? $"the last good checkpoint is {latest}" : "no checkpoint had been written yet"));
+            return CliRunner.InternalError;
+        }
+
+        if (json)
+        {
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream))
+            {
+                w.WriteStartObject();
+                w.WriteString("status", result.Reason == TrainingStopReason.Completed ? "completed" : "interrupted");
+                w.WriteNumber("iterations", result.Iterations);
+                w.WriteString("checkpoint", result.Checkpoint);
+                w.WriteNumber("seconds", result.Elapsed.TotalSeconds);
+                if (result.FinalEvaluation is { } report)
+                {
+                    w.WriteStartObject("eval");
+                    foreach (var (k, v) in report.Coco.Metrics)
+                    {
+                        w.WriteNumber(k, v);
+                    }
+
+                    w.WriteNumber("voc_map", report.VocArea.MeanAP);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }
+        else
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(result.Reason == TrainingStopReason.Completed ? "done" : "interrupted")}: {result.Iterations} iterations in {result.Elapsed:hh\\:mm\\:ss}; checkpoint {result.Checkpoint}"));
+            if (result.FinalEvaluation is { } report)
+            {
+                output.Write(report.Coco.FormatSummary());
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $" VOC mAP@0.5 (area) = {report.VocArea.MeanAP:F4}   (VOC07 11-point) = {report.Voc11Point.MeanAP:F4}"));
+            }
+        }
+
+        return result.Reason == TrainingStopReason.Completed ? CliRunner.Ok : Interrupted;
+    }
+}

@@ -20,6 +20,21 @@ public sealed partial class Tensor
     /// <summary>A tensor with another shape: a view when possible, otherwise a copy.</summary>
     public Tensor Reshape(params ReadOnlySpan<long> shape) => WithIntList(Aten.Reshape, shape);
 
+    /// <summary>
+    /// A view of this tensor's storage with the given sizes, strides (in elements) and storage offset; the
+    /// elements it reaches must lie inside the storage (libtorch checks). Used to rebuild the views a
+    /// PyTorch checkpoint stores.
+    /// </summary>
+    public unsafe Tensor AsStrided(ReadOnlySpan<long> size, ReadOnlySpan<long> stride, long storageOffset)
+    {
+        fixed (long* sz = size)
+        fixed (long* st = stride)
+        {
+            return Aten.AsStrided.Call1([DdValue.Of(this), DdValue.IntList(sz, size.Length),
+                DdValue.IntList(st, stride.Length), DdValue.Of(storageOffset)], this);
+        }
+    }
+
     /// <summary>Reorders dimensions.</summary>
     public Tensor Permute(params ReadOnlySpan<long> dims) => WithIntList(Aten.Permute, dims);
 

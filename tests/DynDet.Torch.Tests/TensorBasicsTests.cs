@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using DynDet.Torch;
 
 namespace DynDet.Torch.Tests;

@@ -245,6 +245,8 @@ internal static class Aten
 
     public static readonly Op Reshape = Op.Get("aten::reshape", "");
 
+    public static readonly Op AsStrided = Op.Get("aten::as_strided", "");
+
     public static readonly Op Permute = Op.Get("aten::permute", "");
 
     public static readonly Op TransposeInt = Op.Get("aten::transpose", "int");

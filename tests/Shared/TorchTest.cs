@@ -1,6 +1,7 @@
 using DynDet.Torch;
+using Xunit;
 
-namespace DynDet.Torch.Tests;
+namespace DynDet.TestSupport;
 
 /// <summary>
 /// Base of every engine test: runs with 2 intra-op threads and fails the test if it leaves any native

@@ -1,0 +1,25 @@
+using DynDet.Models.Backbones;
+
+namespace DynDet.Config;
+
+/// <summary>The ResNet backbone (SPEC §0.6).</summary>
+public sealed record BackboneConfig
+{
+    /// <summary>18, 34, 50 or 101 (50).</summary>
+    public int Depth { get; init; } = 50;
+
+    /// <summary>Width multiplier (1.0; below 1 for CPU presets).</summary>
+    public double Width { get; init; } = 1.0;
+
+    /// <summary>Normalisation layers (batch norm).</summary>
+    public NormKind Norm { get; init; } = NormKind.BatchNorm;
+
+    /// <summary>Keep batch-norm statistics fixed while training (true, as MMDetection's R-50 configs).</summary>
+    public bool NormEval { get; init; } = true;
+
+    /// <summary>Frozen stages: −1 none, 0 stem, k stem and layer1..k (1).</summary>
+    public int FrozenStages { get; init; } = 1;
+
+    /// <summary>A torchvision ImageNet <c>state_dict</c> file to initialise from (none: random init).</summary>
+    public string? Weights { get; init; }
+}

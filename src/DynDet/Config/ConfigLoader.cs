@@ -1,0 +1,207 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace DynDet.Config;
+
+/// <summary>
+/// Loads a <see cref="DetectorConfig"/> from a named preset (<c>configs</c> built into DynDet) or a JSON file,
+/// MMDetection-style: a file may name a <c>"_base_"</c> (preset name or relative path) whose values it
+/// overrides key by key; then dotted <c>KEY=VALUE</c> overrides apply (VALUE is JSON when it parses as JSON,
+/// else a string). Unknown keys are errors, so a typo cannot silently do nothing.
+/// </summary>
+public static class ConfigLoader
+{
+    private const string PresetPrefix = "DynDet.Config.Presets.";
+    private const string BaseKey = "_base_";
+
+    /// <summary>JSON options of config files: snake_case keys and enum values, unknown keys refused.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+    };
+
+    /// <summary>Names of the built-in presets.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = typeof(ConfigLoader).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(PresetPrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+        .Select(n => n[PresetPrefix.Length..^".json".Length])
+        .Order(StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>Loads <paramref name="nameOrPath"/> (a preset name or a JSON file) and applies <paramref name="overrides"/>.</summary>
+    public static DetectorConfig Load(string nameOrPath, IEnumerable<string>? overrides = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameOrPath);
+        JsonObject tree = Resolve(nameOrPath, [], out string name);
+        tree["name"] ??= name;
+        foreach (string assignment in overrides ?? [])
+        {
+            ApplyOverride(tree, assignment);
+        }
+
+        return Deserialize(tree, name);
+    }
+
+    /// <summary>Parses a config from JSON text (no <c>_base_</c> resolution); used for configs stored in checkpoints.</summary>
+    public static DetectorConfig FromJson(string json, string source)
+    {
+        JsonObject tree = ParseObject(json, source);
+        return Deserialize(tree, source);
+    }
+
+    /// <summary>The config as indented JSON (what <see cref="FromJson"/> reads back).</summary>
+    public static string ToJson(DetectorConfig config) => JsonSerializer.Serialize(config, JsonOptions);
+
+    private static DetectorConfig Deserialize(JsonObject tree, string source)
+    {
+        try
+        {
+            return tree.Deserialize<DetectorConfig>(JsonOptions)
+                ?? throw new InputException($"config {source}: empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"config {source}: {Describe(e)}", e);
+        }
+    }
+
+    private static string Describe(JsonException e)
+    {
+        string path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+        string message = e.Message.Split(". Path:", 2)[0];
+        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            // System.Text.Json's Path ends with the unknown property itself.
+            return $"unknown key '{path}'";
+        }
+
+        return $"invalid value at '{path}': {message}";
+    }
+
+    private static JsonObject Resolve(string nameOrPath, HashSet<string> seen, out string name)
+    {
+        string text;
+        string? directory = null;
+        if (File.Exists(nameOrPath))
+        {
+            string full = Path.GetFullPath(nameOrPath);
+            text = File.ReadAllText(full);
+            directory = Path.GetDirectoryName(full);
+            name = Path.GetFileNameWithoutExtension(full);
+        }
+        else
+        {
+            using Stream? stream = typeof(ConfigLoader).Assembly.GetManifestResourceStream(PresetPrefix + nameOrPath + ".json");
+            if (stream is null)
+            {
+                throw new InputException(
+                    $"config '{nameOrPath}' is neither a file nor a preset (presets: {string.Join(", ", PresetNames)})");
+            }
+
+            using var reader = new StreamReader(stream);
+            text = reader.ReadToEnd();
+            name = nameOrPath;
+        }
+
+        if (!seen.Add(name))
+        {
+            throw new InputException($"config {name}: '_base_' chain loops back to itself");
+        }
+
+        JsonObject tree = ParseObject(text, name);
+        if (tree[BaseKey] is JsonNode baseNode)
+        {
+            string baseName = baseNode.GetValue<string>();
+            tree.Remove(BaseKey);
+            string candidate = directory is not null ? Path.Combine(directory, baseName) : baseName;
+            JsonObject baseTree = Resolve(File.Exists(candidate) ? candidate : baseName, seen, out _);
+            Merge(baseTree, tree);
+            baseTree.Remove("name");
+            return baseTree;
+        }
+
+        return tree;
+    }
+
+    private static JsonObject ParseObject(string text, string source)
+    {
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            }) as JsonObject ?? throw new InputException($"config {source}: the top level must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"config {source}: invalid JSON at line {e.LineNumber + 1}: {e.Message.Split('.')[0]}", e);
+        }
+    }
+
+    /// <summary>Copies <paramref name="overlay"/> into <paramref name="target"/>: objects merge key by key; anything else replaces.</summary>
+    private static void Merge(JsonObject target, JsonObject overlay)
+    {
+        foreach (var (key, value) in overlay.ToList())
+        {
+            if (value is JsonObject child && target[key] is JsonObject existing)
+            {
+                Merge(existing, child);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
+    private static void ApplyOverride(JsonObject tree, string assignment)
+    {
+        int eq = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            throw new InputException($"override '{assignment}' is not KEY=VALUE");
+        }
+
+        string[] path = assignment[..eq].Trim().Split('.');
+        string raw = assignment[(eq + 1)..];
+        JsonNode? value;
+        try
+        {
+            value = JsonNode.Parse(raw);
+        }
+        catch (JsonException)
+        {
+            value = JsonValue.Create(raw);
+        }
+
+        JsonObject node = tree;
+        for (int i = 0; i < path.Length - 1; i++)
+        {
+            if (node[path[i]] is not JsonObject next)
+            {
+                next = new JsonObject();
+                node[path[i]] = next;
+            }
+
+            node = next;
+        }
+
+        node[path[^1]] = value;
+    }
+
+    /// <summary>Reads the text of a built-in preset (for <c>dyndet train --help</c> style listings and tests).</summary>
+    internal static string PresetText(string name)
+    {
+        using Stream stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(PresetPrefix + name + ".json")
+            ?? throw new InputException($"no preset '{name}'");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,21 @@
+namespace DynDet.Config;
+
+/// <summary>
+/// Everything a training run needs: model, data and schedule. Loaded by <see cref="ConfigLoader"/> from a
+/// named preset or a JSON file (snake_case keys), with dotted <c>KEY=VALUE</c> overrides. Defaults are
+/// MMDetection's <c>faster_rcnn_r50_fpn_1x_coco</c>.
+/// </summary>
+public sealed record DetectorConfig
+{
+    /// <summary>The preset or file this came from (for logs).</summary>
+    public string Name { get; init; } = "faster_rcnn_r50_fpn_1x";
+
+    /// <summary>The detector.</summary>
+    public ModelConfig Model { get; init; } = new();
+
+    /// <summary>Data loading and augmentation.</summary>
+    public DataConfig Data { get; init; } = new();
+
+    /// <summary>Optimisation schedule.</summary>
+    public TrainConfig Train { get; init; } = new();
+}

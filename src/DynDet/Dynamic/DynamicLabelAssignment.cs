@@ -1,0 +1,100 @@
+using DynDet.Torch;
+
+namespace DynDet.Dynamic;
+
+/// <summary>
+/// Dynamic label assignment, DLA (SPEC §1.2 steps 2 and 6): each iteration contributes one IoU statistic
+/// (the K_I-th largest max-IoU of the proposals with the gts prepended, averaged over images); every C
+/// statistics the R-CNN assigner's positive and negative threshold becomes <c>max(floor, mean)</c>, and the
+/// history is cleared. Turned off (<see cref="Enabled"/> false) the threshold never moves.
+/// </summary>
+public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
+{
+    private readonly StatisticHistory _history = new();
+
+    /// <summary>Creates the strategy.</summary>
+    /// <param name="startThreshold">Threshold before the first update (MMDetection: the config's 0.5; original: 0.4).</param>
+    /// <param name="floor">Lower clamp of every update (initial_iou, 0.4).</param>
+    /// <param name="topK">K_I (75), used by whoever computes the statistic.</param>
+    /// <param name="interval">C, statistics per update (100).</param>
+    /// <param name="enabled">Whether updates happen (DLA on).</param>
+    public DynamicLabelAssignment(double startThreshold, double floor = 0.4, int topK = 75, int interval = 100,
+        bool enabled = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, 1);
+        Threshold = startThreshold;
+        Floor = floor;
+        TopK = topK;
+        Interval = interval;
+        Enabled = enabled;
+    }
+
+    /// <inheritdoc />
+    public string Name => "dla";
+
+    /// <summary>The current positive = negative IoU threshold of the R-CNN assigner.</summary>
+    public double Threshold { get; private set; }
+
+    /// <summary>Lower clamp of updates.</summary>
+    public double Floor { get; }
+
+    /// <summary>K_I.</summary>
+    public int TopK { get; }
+
+    /// <summary>C.</summary>
+    public int Interval { get; }
+
+    /// <summary>Whether the threshold adapts.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Statistics recorded since the last update.</summary>
+    public int HistoryCount => _history.Count;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Current => new Dictionary<string, double> { ["iou_threshold"] = Threshold };
+
+    /// <summary>Records this iteration's IoU statistic (a 0-d tensor; not read now).</summary>
+    public void Observe(Tensor iouStatistic)
+    {
+        if (Enabled)
+        {
+            _history.Add(iouStatistic);
+        }
+    }
+
+    /// <inheritdoc />
+    public StrategyUpdate? EndIteration(long iteration)
+    {
+        if (!Enabled || _history.Count < Interval)
+        {
+            return null;
+        }
+
+        double[] values = _history.Values();
+        double mean = values.Average();
+        Threshold = Math.Max(Floor, mean);
+        _history.Clear();
+        return new StrategyUpdate(Name, iteration, Current, mean, values.Length);
+    }
+
+    /// <inheritdoc />
+    public StrategyState SaveState() => new(
+        new Dictionary<string, double> { ["iou_threshold"] = Threshold },
+        new Dictionary<string, IReadOnlyList<double>> { ["iou"] = _history.Values() });
+
+    /// <inheritdoc />
+    public void LoadState(StrategyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Threshold = state.Values["iou_threshold"];
+        _history.Clear();
+        foreach (double v in state.Histories.GetValueOrDefault("iou") ?? [])
+        {
+            _history.Add(v);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _history.Dispose();
+}

@@ -1,0 +1,131 @@
+using DynDet.Torch;
+
+namespace DynDet.Dynamic;
+
+/// <summary>
+/// Dynamic SmoothL1, DSL (SPEC §1.2 steps 4 and 6): each iteration with positives contributes one β statistic
+/// (the K_β-th smallest mean |dx|, |dy| of the normalised targets of the sampled positives); every C
+/// iterations β becomes <c>min(initial β, median of the history)</c>, keeping the old β when the history is
+/// empty or the median is below 1e-15 (a zero β gives NaN gradients: SPEC §9). The history is cleared at
+/// each update. The update follows the R-CNN's iteration count (one per iteration, whether or not it had
+/// positives), as MMDetection 3.x updates both strategies together.
+/// </summary>
+public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
+{
+    /// <summary>Medians below this keep the previous β (MMDetection PR #4303).</summary>
+    public const double Epsilon = 1e-15;
+
+    private readonly StatisticHistory _history = new();
+    private long _iterationsSinceUpdate;
+
+    /// <summary>Creates the strategy.</summary>
+    /// <param name="initialBeta">β before the first update and its upper clamp (1.0).</param>
+    /// <param name="topKPerImage">K_β per image (10); the statistic uses K_β × images.</param>
+    /// <param name="interval">C, iterations per update (100).</param>
+    /// <param name="median">Median rule (numpy's, MMDetection's).</param>
+    /// <param name="enabled">Whether β adapts (DSL on).</param>
+    public DynamicSmoothL1(double initialBeta = 1.0, int topKPerImage = 10, int interval = 100,
+        MedianRule median = MedianRule.Numpy, bool enabled = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(initialBeta);
+        ArgumentOutOfRangeException.ThrowIfLessThan(topKPerImage, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, 1);
+        Beta = initialBeta;
+        InitialBeta = initialBeta;
+        TopKPerImage = topKPerImage;
+        Interval = interval;
+        Median = median;
+        Enabled = enabled;
+    }
+
+    /// <inheritdoc />
+    public string Name => "dsl";
+
+    /// <summary>The current SmoothL1 β of the R-CNN box loss.</summary>
+    public double Beta { get; private set; }
+
+    /// <summary>β's start and upper clamp.</summary>
+    public double InitialBeta { get; }
+
+    /// <summary>K_β per image.</summary>
+    public int TopKPerImage { get; }
+
+    /// <summary>C.</summary>
+    public int Interval { get; }
+
+    /// <summary>Median rule.</summary>
+    public MedianRule Median { get; }
+
+    /// <summary>Whether β adapts.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Statistics recorded since the last update.</summary>
+    public int HistoryCount => _history.Count;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Current => new Dictionary<string, double> { ["beta"] = Beta };
+
+    /// <summary>Records this iteration's β statistic, or nothing when the iteration had no positives (null).</summary>
+    public void Observe(Tensor? betaStatistic)
+    {
+        if (Enabled && betaStatistic is not null)
+        {
+            _history.Add(betaStatistic);
+        }
+    }
+
+    /// <inheritdoc />
+    public StrategyUpdate? EndIteration(long iteration)
+    {
+        if (!Enabled || ++_iterationsSinceUpdate < Interval)
+        {
+            return null;
+        }
+
+        _iterationsSinceUpdate = 0;
+        double[] values = _history.Values();
+        _history.Clear();
+        double median = values.Length == 0 ? double.NaN : MedianOf(values, Median);
+        if (values.Length > 0 && median >= Epsilon)
+        {
+            Beta = Math.Min(InitialBeta, median);
+        }
+
+        return new StrategyUpdate(Name, iteration, Current, median, values.Length);
+    }
+
+    /// <summary>The median of <paramref name="values"/> (non-empty) by <paramref name="rule"/>.</summary>
+    public static double MedianOf(IReadOnlyList<double> values, MedianRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            throw new ArgumentException("the median of no values is undefined", nameof(values));
+        }
+
+        double[] sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return rule == MedianRule.UpperMiddle || n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+    }
+
+    /// <inheritdoc />
+    public StrategyState SaveState() => new(
+        new Dictionary<string, double> { ["beta"] = Beta, ["iterations_since_update"] = _iterationsSinceUpdate },
+        new Dictionary<string, IReadOnlyList<double>> { ["beta"] = _history.Values() });
+
+    /// <inheritdoc />
+    public void LoadState(StrategyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Beta = state.Values["beta"];
+        _iterationsSinceUpdate = (long)state.Values.GetValueOrDefault("iterations_since_update");
+        _history.Clear();
+        foreach (double v in state.Histories.GetValueOrDefault("beta") ?? [])
+        {
+            _history.Add(v);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _history.Dispose();
+}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DynDet.Data;
 using DynDet.Data.Images;
 using DynDet.Data.Synthetic;
+using DynDet.TestSupport;
 
 namespace DynDet.Tests.Data;
 
@@ -115,7 +116,7 @@ public sealed class SyntheticDatasetTests : TorchTest
     [Fact]
     public void WriterRoundTripsThroughCocoJsonAndPng()
     {
-        using var folder = Fixtures.TemporaryFolder();
+        using var folder = new TempFolder();
         var data = new SyntheticDataset(new SyntheticOptions { Images = 8, Seed = 4, Width = 200, Height = 160 });
         string json = SyntheticWriter.Write(data, folder.Path);
         Assert.Equal(Path.Combine(folder.Path, "instances.json"), json);
@@ -125,7 +126,7 @@ public sealed class SyntheticDatasetTests : TorchTest
     [Fact]
     public void CommandWritesImagesAndInstances()
     {
-        using var folder = Fixtures.TemporaryFolder();
+        using var folder = new TempFolder();
         string output = Path.Combine(folder.Path, "out");
         var (exit, stdout, stderr) = CliHarness.Run("data", "synth", "--out", output, "--images", "5", "--seed", "9", "--size", "128", "--json");
         Assert.True(exit == 0, stderr);

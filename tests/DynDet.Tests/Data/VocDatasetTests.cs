@@ -1,6 +1,7 @@
 using DynDet.Data;
 using DynDet.Data.Images;
 using DynDet.Data.Voc;
+using DynDet.TestSupport;
 
 namespace DynDet.Tests.Data;
 
@@ -158,9 +159,9 @@ public sealed class VocDatasetTests : TorchTest
     }
 
     /// <summary>A VOC root with two images (a, b: raccoon-1 and raccoon-150) and one object each.</summary>
-    internal static TemporaryFolder MiniVoc(out string root)
+    internal static TempFolder MiniVoc(out string root)
     {
-        var folder = Fixtures.TemporaryFolder();
+        var folder = new TempFolder();
         root = Path.Combine(folder.Path, "voc");
         Directory.CreateDirectory(Path.Combine(root, "Annotations"));
         Directory.CreateDirectory(Path.Combine(root, "JPEGImages"));

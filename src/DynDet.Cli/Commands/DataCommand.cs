@@ -19,7 +19,7 @@ public static class DataCommand
     /// <summary>Creates the command and its subcommands.</summary>
     public static Command Create()
     {
-        var command = new Command("data", "Dataset tools: write the synthetic dataset, inspect a dataset.");
+        var command = new Command("data", "Dataset tools: write the synthetic dataset, inspect a dataset, time the loader.");
         command.Subcommands.Add(CreateSynth());
         command.Subcommands.Add(CreateInfo());
         command.Subcommands.Add(CreateBench());

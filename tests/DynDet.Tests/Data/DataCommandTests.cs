@@ -1,4 +1,7 @@
 using System.Text.Json;
+using DynDet.Data;
+using DynDet.Data.Synthetic;
+using DynDet.TestSupport;
 
 namespace DynDet.Tests.Data;
 
@@ -37,6 +40,36 @@ public sealed class DataCommandTests : TorchTest
         string last = stderr.TrimEnd().Split('\n')[^1];
         Assert.StartsWith($"error: image {image}: ", last, StringComparison.Ordinal);
         Assert.Contains("truncated", last, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingImageExitsTwoNamingTheFile()
+    {
+        using var folder = VocDatasetTests.MiniVoc(out string root);
+        string image = Path.Combine(root, "JPEGImages", "b.jpg");
+        File.Delete(image);
+        var (exit, _, stderr) = CliHarness.Run("data", "info", root);
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"error: image {image}: file not found", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SynthWritesJpegOnRequest()
+    {
+        using var folder = new TempFolder();
+        var (exit, _, stderr) = CliHarness.Run("data", "synth", "--out", folder.Path, "--images", "2", "--size", "64", "--format", "jpg");
+        Assert.True(exit == 0, stderr);
+        Assert.True(File.Exists(Path.Combine(folder.Path, "images", "synth_000001.jpg")));
+        IDetectionDataset read = DatasetSpec.Open(Path.Combine(folder.Path, "instances.json"));
+        var expected = new SyntheticDataset(new SyntheticOptions { Images = 2, Width = 64, Height = 64 });
+        ReadOnlySpan<byte> a = expected.LoadImage(1).Pixels, b = read.LoadImage(1).Pixels;
+        double error = 0;
+        for (int k = 0; k < a.Length; k++)
+        {
+            error += Math.Abs(a[k] - b[k]);
+        }
+
+        Assert.True(error / a.Length < 6, $"mean absolute JPEG error {error / a.Length}");
     }
 
     [Fact]

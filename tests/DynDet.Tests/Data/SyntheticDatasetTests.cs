@@ -63,6 +63,22 @@ public sealed class SyntheticDatasetTests : TorchTest
         }
     }
 
+    [Theory]
+    [InlineData(64, 64)]
+    [InlineData(200, 96)]
+    [InlineData(96, 300)]
+    public void BoxesStayInsideImagesOfAnyShape(int width, int height)
+    {
+        var data = new SyntheticDataset(new SyntheticOptions { Images = 400, Seed = 9, Width = width, Height = height });
+        for (int i = 0; i < data.Count; i++)
+        {
+            foreach (BoxAnnotation o in data.GetRecord(i).Objects)
+            {
+                Assert.True(o.X1 >= 0 && o.Y1 >= 0 && o.X2 <= width && o.Y2 <= height && o.X2 > o.X1 && o.Y2 > o.Y1, $"image {i}: {o}");
+            }
+        }
+    }
+
     [Fact]
     public void BoxesAreTheTightBoxesOfWhatIsDrawn()
     {

@@ -185,6 +185,11 @@ internal static class SceneGenerator
             halfH = scale * Math.Max(-ys.Min(), ys.Max());
         }
 
+        // An elongated shape can have a box longer than the image at the drawn size: shrink it to fit.
+        float fit = Math.Min(1f, Math.Min((options.Width * 0.5f - 1) / halfW, (options.Height * 0.5f - 1) / halfH));
+        scale *= fit;
+        halfW *= fit;
+        halfH *= fit;
         float cx = (float)rng.Uniform(halfW + 1, Math.Max(halfW + 1, options.Width - halfW - 1));
         float cy = (float)rng.Uniform(halfH + 1, Math.Max(halfH + 1, options.Height - halfH - 1));
         if (xs.Length == 0)

@@ -1,6 +1,6 @@
-using System.Buffers;
 using DynDet.Data.Transforms;
 using DynDet.Torch;
+using DynDet.Torch.Native;
 
 namespace DynDet.Data;
 
@@ -31,22 +31,25 @@ public static class BatchCollator
         }
 
         int plane = height * width;
-        int length = checked(images.Count * 3 * plane);
-        float[] buffer = ArrayPool<float>.Shared.Rent(length);
         var targets = new List<DetectionTargets>(images.Count);
         Tensor? tensor = null;
         try
         {
-            Span<float> pixels = buffer.AsSpan(0, length);
-            pixels.Clear();
+            // Written in place into the tensor's own memory: no staging buffer, no copy.
+            tensor = Tensor.Empty([images.Count, 3, height, width]).DetachFromDisposeScope();
             Span<float> mean = [options.Mean[0], options.Mean[1], options.Mean[2]];
             Span<float> inverseStd = [(float)(1.0 / options.Std[0]), (float)(1.0 / options.Std[1]), (float)(1.0 / options.Std[2])];
-            for (int n = 0; n < images.Count; n++)
+            unsafe
             {
-                Normalise(images[n], pixels.Slice(n * 3 * plane, 3 * plane), width, height, mean, inverseStd);
+                float* data = (float*)NativeMethods.dd_tensor_data_ptr(tensor.RawHandle);
+                for (int n = 0; n < images.Count; n++)
+                {
+                    var destination = new Span<float>(data + (long)n * 3 * plane, 3 * plane);
+                    Normalise(images[n], destination, width, height, mean, inverseStd);
+                }
             }
 
-            tensor = Tensor.FromSpan<float>(pixels, images.Count, 3, height, width).DetachFromDisposeScope();
+            GC.KeepAlive(tensor);
             foreach (TransformedImage t in images)
             {
                 targets.Add(MakeTargets(t));
@@ -65,10 +68,6 @@ public static class BatchCollator
 
             throw;
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(buffer);
-        }
     }
 
     private static void Normalise(TransformedImage t, Span<float> destination, int width, int height,
@@ -82,12 +81,27 @@ public static class BatchCollator
         {
             ReadOnlySpan<byte> row = source.Slice(y * w * 3, w * 3);
             int o = y * width;
-            for (int x = 0, k = 0; x < w; x++, k += 3)
+            Span<float> r = red.Slice(o, w), g = green.Slice(o, w), b = blue.Slice(o, w);
+            for (int x = 0, k = 0; x < r.Length; x++, k += 3)
             {
-                red[o + x] = (row[k] - mr) * sr;
-                green[o + x] = (row[k + 1] - mg) * sg;
-                blue[o + x] = (row[k + 2] - mb) * sb;
+                r[x] = (row[k] - mr) * sr;
+                g[x] = (row[k + 1] - mg) * sg;
+                b[x] = (row[k + 2] - mb) * sb;
             }
+
+            if (w < width)
+            {
+                red.Slice(o + w, width - w).Clear();
+                green.Slice(o + w, width - w).Clear();
+                blue.Slice(o + w, width - w).Clear();
+            }
+        }
+
+        if (h < height)
+        {
+            red[(h * width)..].Clear();
+            green[(h * width)..].Clear();
+            blue[(h * width)..].Clear();
         }
     }
 

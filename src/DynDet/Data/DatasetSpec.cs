@@ -1,3 +1,4 @@
+using DynDet.Data.Coco;
 using DynDet.Data.Synthetic;
 using DynDet.Data.Voc;
 
@@ -56,9 +57,12 @@ public static class DatasetSpec
         {
             if (trimmed.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InputException(
-                    $"dataset {trimmed}: COCO annotation files cannot be read as training data by this version of DynDet yet " +
-                    "(use a VOC root or synthetic:...)");
+                if (imagesFolder is not null && !Directory.Exists(imagesFolder))
+                {
+                    throw new InputException($"images folder {imagesFolder}: not found");
+                }
+
+                return new CocoDetectionDataset(trimmed, imagesFolder);
             }
 
             throw new InputException($"dataset {trimmed}: not a COCO annotation JSON (expected a .json file)");

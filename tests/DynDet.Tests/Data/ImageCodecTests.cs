@@ -1,4 +1,5 @@
 using DynDet.Data.Images;
+using DynDet.TestSupport;
 using DynDet.Torch;
 
 namespace DynDet.Tests.Data;
@@ -99,7 +100,7 @@ public sealed class ImageCodecTests : TorchTest
     [Fact]
     public void BadFilesAreInputErrorsNamingTheFile()
     {
-        using var folder = Fixtures.TemporaryFolder();
+        using var folder = new TempFolder();
         byte[] jpeg = File.ReadAllBytes(Fixtures.Image("raccoon-1").File);
         byte[] png = File.ReadAllBytes(Fixtures.Image("png_rgb").File);
 
@@ -135,7 +136,7 @@ public sealed class ImageCodecTests : TorchTest
         Assert.Equal(0, Engine.LiveTensors);
     }
 
-    private static string Write(TemporaryFolder folder, string name, byte[] bytes)
+    private static string Write(TempFolder folder, string name, byte[] bytes)
     {
         string path = Path.Combine(folder.Path, name);
         File.WriteAllBytes(path, bytes);

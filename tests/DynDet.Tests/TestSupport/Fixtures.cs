@@ -16,30 +16,4 @@ internal static class Fixtures
         byte[]? tv = entry.TryGetProperty("tv", out JsonElement t) ? File.ReadAllBytes(Path.Combine(ImagesFolder, t.GetString()!)) : null;
         return (entry.GetProperty("file").GetString()!, entry.GetProperty("width").GetInt32(), entry.GetProperty("height").GetInt32(), rgb, tv);
     }
-
-    /// <summary>A fresh empty temporary folder, removed by the returned handle's Dispose.</summary>
-    public static TemporaryFolder TemporaryFolder() => new();
-}
-
-/// <summary>A temporary folder deleted on dispose.</summary>
-internal sealed class TemporaryFolder : IDisposable
-{
-    public TemporaryFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dyndet-test-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }

@@ -10,7 +10,7 @@ namespace DynDet.Data.Synthetic;
 /// </summary>
 internal static class SceneRenderer
 {
-    public static RgbImage Render(Scene scene, ulong noiseSeed)
+    public static RgbImage Render(Scene scene, ulong noiseSeed, bool drawShapes = true)
     {
         int width = scene.Width, height = scene.Height;
         var rng = new Pcg32(noiseSeed, 1);
@@ -21,9 +21,12 @@ internal static class SceneRenderer
             DrawStroke(stroke, width, height, canvas);
         }
 
-        foreach (SceneShape shape in scene.Shapes)
+        if (drawShapes)
         {
-            DrawShape(shape, width, height, canvas);
+            foreach (SceneShape shape in scene.Shapes)
+            {
+                DrawShape(shape, width, height, canvas);
+            }
         }
 
         var pixels = new byte[canvas.Length];

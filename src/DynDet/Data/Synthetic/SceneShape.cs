@@ -94,6 +94,32 @@ internal sealed class SceneShape
     /// <summary>Linear shading added to every channel: grey levels per pixel along y.</summary>
     public float ShadeY { get; set; }
 
+    /// <summary>
+    /// The four outline points that define the tight box (leftmost, rightmost, topmost, bottommost), as x, y pairs.
+    /// </summary>
+    public float[] ExtremePoints()
+    {
+        if (IsEllipse)
+        {
+            float a = SemiAxisA, b = SemiAxisB;
+            float hx = (X2 - X1) * 0.5f, hy = (Y2 - Y1) * 0.5f;
+            float cross = (a * a - b * b) * Sin * Cos;
+            float dy = hx > 0 ? cross / hx : 0f, dx = hy > 0 ? cross / hy : 0f;
+            return [CenterX - hx, CenterY - dy, CenterX + hx, CenterY + dy, CenterX - dx, CenterY - hy, CenterX + dx, CenterY + hy];
+        }
+
+        int left = 0, right = 0, top = 0, bottom = 0;
+        for (int k = 1; k < _xs.Length; k++)
+        {
+            left = _xs[k] < _xs[left] ? k : left;
+            right = _xs[k] > _xs[right] ? k : right;
+            top = _ys[k] < _ys[top] ? k : top;
+            bottom = _ys[k] > _ys[bottom] ? k : bottom;
+        }
+
+        return [_xs[left], _ys[left], _xs[right], _ys[right], _xs[top], _ys[top], _xs[bottom], _ys[bottom]];
+    }
+
     public static SceneShape Ellipse(ShapeKind kind, float cx, float cy, float a, float b, float angle) =>
         new(kind, cx, cy, a, b, angle, [], []);
 

@@ -78,4 +78,8 @@ public sealed class SyntheticDataset : IDetectionDataset
     /// <inheritdoc/>
     public RgbImage LoadImage(int index) =>
         SceneRenderer.Render(_scenes[index], Pcg32.Mix(Options.Seed, 0x91C5E15, (ulong)index));
+
+    /// <summary>Image <paramref name="index"/> drawn without its objects (same background, strokes and noise), for tests.</summary>
+    internal RgbImage LoadBackground(int index) =>
+        SceneRenderer.Render(_scenes[index], Pcg32.Mix(Options.Seed, 0x91C5E15, (ulong)index), drawShapes: false);
 }

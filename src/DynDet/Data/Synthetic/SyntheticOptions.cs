@@ -30,11 +30,11 @@ public sealed record SyntheticOptions
     public int MaxObjects { get; init; } = 8;
 
     /// <summary>
-    /// Smallest object, as the square root of its box area in pixels (key <c>min_size</c>); default 12.
+    /// Smallest object, as the square root of its box area in pixels (key <c>min_size</c>); default 16.
     /// Sizes are log-uniform between this and <see cref="MaxSize"/>, so COCO's small (&lt; 32²), medium and
     /// large (&gt; 96²) objects all occur at the default 320 px.
     /// </summary>
-    public double MinSize { get; init; } = 12;
+    public double MinSize { get; init; } = 16;
 
     /// <summary>Largest object (key <c>max_size</c>); default 0 = 0.7 × the shorter image side.</summary>
     public double MaxSize { get; init; }

@@ -1,3 +1,4 @@
+using DynDet.Data.Coco;
 using DynDet.Data.Images;
 
 namespace DynDet.Data.Synthetic;
@@ -56,7 +57,7 @@ public static class SyntheticWriter
         }
 
         string annotations = Path.Combine(outputFolder, AnnotationFile);
-        CocoInstancesWriter.Write(dataset, annotations, i => $"{ImageFolder}/{SyntheticDataset.ImageName(i)}{extension}", "shape");
+        CocoExport.Write(dataset, annotations, i => $"{ImageFolder}/{SyntheticDataset.ImageName(i)}{extension}", "shape");
         return annotations;
     }
 

@@ -76,23 +76,24 @@ public sealed record ImageMeta
     }
 
     /// <summary>
-    /// Maps an N×4 float tensor of (x1, y1, x2, y2) boxes from network input pixels to original pixels; returns a
-    /// new tensor (see <see cref="MapToOriginal(Span{float})"/>).
+    /// Maps an N×4 float tensor of (x1, y1, x2, y2) boxes (on any device) from network input pixels to original
+    /// pixels; returns a new tensor (see <see cref="MapToOriginal(Span{float})"/>).
     /// </summary>
     public Tensor MapToOriginal(Tensor boxes)
     {
         ArgumentNullException.ThrowIfNull(boxes);
         using var scope = Engine.NewDisposeScope();
+        Device device = boxes.Device;
         Tensor mapped = boxes;
         if (Flipped)
         {
-            using var order = Tensor.FromArray(new long[] { 2, 1, 0, 3 });
-            using var sign = Tensor.FromArray(new float[] { -1, 1, -1, 1 });
-            using var offset = Tensor.FromArray(new float[] { Width, 0, Width, 0 });
+            Tensor order = Tensor.FromArray(new long[] { 2, 1, 0, 3 }).To(device);
+            Tensor sign = Tensor.FromArray(new float[] { -1, 1, -1, 1 }).To(device);
+            Tensor offset = Tensor.FromArray(new float[] { Width, 0, Width, 0 }).To(device);
             mapped = boxes.IndexSelect(1, order) * sign + offset;
         }
 
-        using var scale = Tensor.FromArray(new float[] { ScaleX, ScaleY, ScaleX, ScaleY });
+        Tensor scale = Tensor.FromArray(new float[] { ScaleX, ScaleY, ScaleX, ScaleY }).To(device);
         return scope.MoveToOuter(mapped / scale);
     }
 }

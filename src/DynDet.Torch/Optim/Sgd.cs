@@ -105,8 +105,9 @@ public sealed class Sgd : IDisposable
             old.Dispose();
         }
 
+        using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
-        _momentum[parameter] = buffer.Detach().Clone().DetachFromDisposeScope();
+        _momentum[parameter] = scope.Detach(buffer.Detach().Clone());
     }
 
     /// <summary>Releases the momentum buffers.</summary>

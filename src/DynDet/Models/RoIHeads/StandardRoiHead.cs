@@ -83,20 +83,57 @@ public sealed class StandardRoiHead : Module
     /// <summary>The box loss's current SmoothL1 β.</summary>
     public double Beta => _boxLoss.Beta;
 
-    /// <summary>Losses of a training batch; proposals are per image, in network-input pixels, detached.</summary>
+    /// <summary>
+    /// Losses of a training batch (proposals per image, in network-input pixels, detached); feeds the dynamic
+    /// strategies their statistics when <see cref="Dynamic"/> is set.
+    /// </summary>
     public RoiHeadLosses Loss(IReadOnlyList<Tensor> features, IReadOnlyList<Tensor> proposals, DetectionBatch batch)
     {
         ArgumentNullException.ThrowIfNull(features);
+        using var scope = Engine.NewDisposeScope();
+        RoiTargets targets;
+        using (PhaseProfiler.Measure("rcnn.assign+sample"))
+        {
+            targets = SampleTargets(proposals, batch);
+        }
+
+        Tensor pooled, logits, deltas;
+        using (PhaseProfiler.Measure("rcnn.roi_align"))
+        {
+            pooled = Extractor.Extract(features, targets.Rois);
+        }
+
+        using (PhaseProfiler.Measure("rcnn.box_head"))
+        {
+            (logits, deltas) = BoxHead.Forward(pooled);
+        }
+
+        var losses = Loss(logits, deltas, targets);
+        if (Dynamic is not null)
+        {
+            Observe(Dynamic, targets, batch.Count);
+        }
+
+        return new RoiHeadLosses(scope.MoveToOuter(losses.Classification), scope.MoveToOuter(losses.Box),
+            losses.Positives, losses.Sampled);
+    }
+
+    /// <summary>
+    /// Assigns each image's proposals to its gts with the current threshold, samples them (gts prepended when
+    /// configured) and encodes the positives' targets; no gradient.
+    /// </summary>
+    public RoiTargets SampleTargets(IReadOnlyList<Tensor> proposals, DetectionBatch batch)
+    {
         ArgumentNullException.ThrowIfNull(proposals);
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
         if (Dynamic is not null)
         {
             _assigner.SetIouThreshold(Dynamic.LabelAssignment.Threshold);
-            _boxLoss.Beta = Dynamic.SmoothL1.Beta;
         }
 
-        var device = features[0].Device;
+        var device = proposals.Count > 0 ? proposals[0].Device : Device.Cpu;
         int images = batch.Count;
         var rois = new Tensor[images];
         var labels = new Tensor[images];
@@ -105,86 +142,81 @@ public sealed class StandardRoiHead : Module
         var positiveLabels = new Tensor[images];
         var maxOverlaps = new Tensor[images];
         var originalErrors = new List<Tensor>();
-        long offset = 0, numPos = 0;
-        using (PhaseProfiler.Measure("rcnn.assign+sample"))
-        using (Engine.NoGrad())
+        long offset = 0;
+        for (int i = 0; i < images; i++)
         {
-            for (int i = 0; i < images; i++)
+            var gt = batch.Targets[i];
+            using var assignment = _assigner.Assign(proposals[i], gt.Boxes, gt.Labels);
+            using var sample = _sampler.Sample(assignment, proposals[i], gt.Boxes, gt.Labels);
+            var boxes = sample.Boxes;
+            long n = boxes.Size(0);
+            rois[i] = Tensor.Cat([Tensor.Full([n, 1], i, device: device), boxes], 1);
+            labels[i] = Tensor.Cat([sample.PosGtLabels!, Tensor.Full([sample.NumNeg], NumClasses, ScalarType.Int64, device)]);
+            targets[i] = _coder.Encode(sample.PosBoxes, sample.PosGtBoxes);
+            positiveRows[i] = Tensor.Arange(sample.NumPos, ScalarType.Int64, device) + offset;
+            positiveLabels[i] = sample.PosGtLabels!.Alias();
+            // After sampling, the gts are prepended to the assignment (add_gt_as_proposals): DLA's pool.
+            maxOverlaps[i] = assignment.MaxOverlaps.Alias();
+            if (Dynamic?.Variant == DynamicRcnnVariant.Original)
             {
-                var gt = batch.Targets[i];
-                using var assignment = _assigner.Assign(proposals[i], gt.Boxes, gt.Labels);
-                using var sample = _sampler.Sample(assignment, proposals[i], gt.Boxes, gt.Labels);
-                var boxes = sample.Boxes;
-                long n = boxes.Size(0);
-                rois[i] = Tensor.Cat([Tensor.Full([n, 1], i, device: device), boxes], 1);
-                labels[i] = Tensor.Cat([sample.PosGtLabels!, Tensor.Full([sample.NumNeg], NumClasses, ScalarType.Int64, device)]);
-                targets[i] = _coder.Encode(sample.PosBoxes, sample.PosGtBoxes);
-                positiveRows[i] = Tensor.Arange(sample.NumPos, ScalarType.Int64, device) + offset;
-                positiveLabels[i] = sample.PosGtLabels!.Alias();
-                // After sampling, the gts are prepended to the assignment (add_gt_as_proposals): DLA's pool.
-                maxOverlaps[i] = assignment.MaxOverlaps.Alias();
-                if (Dynamic?.Variant == DynamicRcnnVariant.Original)
-                {
-                    originalErrors.Add(OriginalRegressionErrors(assignment, proposals[i], gt.Boxes));
-                }
-
-                offset += n;
-                numPos += sample.NumPos;
+                originalErrors.Add(OriginalRegressionErrors(assignment, proposals[i], gt.Boxes));
             }
+
+            offset += n;
         }
 
-        var allRois = Tensor.Cat(rois);
-        Tensor pooled, logits, deltas;
-        using (PhaseProfiler.Measure("rcnn.roi_align"))
+        var result = new RoiTargets(Tensor.Cat(rois), Tensor.Cat(labels), Tensor.Cat(positiveRows),
+            Tensor.Cat(positiveLabels), Tensor.Cat(targets), maxOverlaps,
+            originalErrors.Count > 0 ? Tensor.Cat(originalErrors) : null);
+        scope.MoveToOuter(result.Rois, result.Labels, result.PositiveRows, result.PositiveLabels, result.PositiveTargets);
+        scope.MoveToOuter([.. maxOverlaps]);
+        if (result.OriginalErrors is not null)
         {
-            pooled = Extractor.Extract(features, allRois);
+            scope.MoveToOuter(result.OriginalErrors);
         }
 
-        using (PhaseProfiler.Measure("rcnn.box_head"))
-        {
-            (logits, deltas) = BoxHead.Forward(pooled);
-        }
-
-        var allLabels = Tensor.Cat(labels);
-        long sampled = allRois.Size(0);
-        var lossCls = Functional.CrossEntropy(logits, allLabels, reduction: Reduction.Sum) / (double)Math.Max(sampled, 1);
-        var posTargets = Tensor.Cat(targets);
-        Tensor lossBox;
-        if (numPos > 0)
-        {
-            var rows = Tensor.Cat(positiveRows);
-            var classes = Tensor.Cat(positiveLabels);
-            var predicted = deltas.View(sampled, -1, 4).Index(rows, classes);
-            lossBox = _boxLoss.Compute(predicted, posTargets, sampled);
-        }
-        else
-        {
-            lossBox = deltas.Sum() * 0.0;
-        }
-
-        if (Dynamic is not null)
-        {
-            Observe(Dynamic, maxOverlaps, posTargets, numPos, images, originalErrors);
-        }
-
-        return new RoiHeadLosses(scope.MoveToOuter(lossCls), scope.MoveToOuter(lossBox), numPos, sampled);
+        return result;
     }
 
-    private static void Observe(DynamicRcnnHooks dynamic, Tensor[] maxOverlaps, Tensor positiveTargets, long numPos,
-        int images, List<Tensor> originalErrors)
+    /// <summary>
+    /// The losses of given predictions (SPEC §2.2 "R-CNN loss"): cross-entropy over C + 1 classes and the box
+    /// loss of the positives' gt-class deltas, each summed and divided by the number of sampled RoIs; the box
+    /// loss uses DSL's current β when dynamic.
+    /// </summary>
+    public RoiHeadLosses Loss(Tensor logits, Tensor deltas, RoiTargets targets)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(deltas);
+        ArgumentNullException.ThrowIfNull(targets);
+        using var scope = Engine.NewDisposeScope();
+        if (Dynamic is not null)
+        {
+            _boxLoss.Beta = Dynamic.SmoothL1.Beta;
+        }
+
+        long sampled = targets.Sampled;
+        var lossCls = Functional.CrossEntropy(logits, targets.Labels, reduction: Reduction.Sum) / (double)Math.Max(sampled, 1);
+        var lossBox = targets.Positives > 0
+            ? _boxLoss.Compute(deltas.View(sampled, -1, 4).Index(targets.PositiveRows, targets.PositiveLabels),
+                targets.PositiveTargets, sampled)
+            : deltas.Sum() * 0.0;
+        return new RoiHeadLosses(scope.MoveToOuter(lossCls), scope.MoveToOuter(lossBox), targets.Positives, sampled);
+    }
+
+    private static void Observe(DynamicRcnnHooks dynamic, RoiTargets targets, int images)
     {
         var dla = dynamic.LabelAssignment;
         var dsl = dynamic.SmoothL1;
         if (dynamic.Variant == DynamicRcnnVariant.Mmdet)
         {
-            dla.Observe(DynamicRcnnStatistics.MeanPerImageKthLargestIou(maxOverlaps, dla.TopK));
-            dsl.Observe(DynamicRcnnStatistics.KthSmallestRegressionError(positiveTargets, numPos, dsl.TopKPerImage * images));
+            dla.Observe(DynamicRcnnStatistics.MeanPerImageKthLargestIou(targets.MaxOverlaps, dla.TopK));
+            dsl.Observe(DynamicRcnnStatistics.KthSmallestRegressionError(targets.PositiveTargets, targets.Positives,
+                dsl.TopKPerImage * images));
         }
         else
         {
-            dla.Observe(DynamicRcnnStatistics.BatchKthLargestIou(maxOverlaps, dla.TopK));
-            var errors = Tensor.Cat(originalErrors);
-            dsl.Observe(DynamicRcnnStatistics.KthSmallest(errors, dsl.TopKPerImage * images));
+            dla.Observe(DynamicRcnnStatistics.BatchKthLargestIou(targets.MaxOverlaps, dla.TopK));
+            dsl.Observe(DynamicRcnnStatistics.KthSmallest(targets.OriginalErrors!, dsl.TopKPerImage * images));
         }
     }
 
@@ -194,8 +226,7 @@ public sealed class StandardRoiHead : Module
     /// </summary>
     private Tensor OriginalRegressionErrors(AssignResult assignment, Tensor proposals, Tensor gtBoxes)
     {
-        long gts = gtBoxes.Size(0);
-        if (gts == 0)
+        if (gtBoxes.Size(0) == 0)
         {
             return Tensor.Zeros([0], device: proposals.Device);
         }
@@ -212,12 +243,27 @@ public sealed class StandardRoiHead : Module
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(proposals);
-        ArgumentNullException.ThrowIfNull(metas);
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
         var device = features[0].Device;
         var rois = Tensor.Cat(proposals.Select((p, i) => Tensor.Cat([Tensor.Full([p.Size(0), 1], i, device: device), p], 1)).ToArray());
         var (logits, deltas) = BoxHead.Forward(Extractor.Extract(features, rois));
+        return PostProcess(proposals, logits, deltas, metas);
+    }
+
+    /// <summary>
+    /// Turns the head's outputs for each image's proposals (rows in image order) into detections: softmax, decode
+    /// every class's box clipped to the resized image, map to original pixels (before NMS, as MMDetection's
+    /// rescale does), then per-class NMS with the test thresholds.
+    /// </summary>
+    public IReadOnlyList<ImageDetections> PostProcess(IReadOnlyList<Tensor> proposals, Tensor logits, Tensor deltas,
+        IReadOnlyList<ImageMeta> metas)
+    {
+        ArgumentNullException.ThrowIfNull(proposals);
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(metas);
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
         var scores = Functional.Softmax(logits, 1);
         var results = new ImageDetections[metas.Count];
         long offset = 0;
@@ -226,7 +272,6 @@ public sealed class StandardRoiHead : Module
             long n = proposals[i].Size(0);
             var meta = metas[i];
             var boxes = _coder.Decode(proposals[i], deltas.Narrow(0, offset, n), (meta.Height, meta.Width));
-            // Rescale before NMS, as MMDetection does (rescale=True): IoU is not invariant to unequal axis scales.
             boxes = meta.MapToOriginal(boxes.View(-1, 4)).View(n, -1);
             var foreground = scores.Narrow(0, offset, n).Narrow(1, 0, NumClasses);
             var (detBoxes, detScores, detLabels) = BatchedNms.MultiClass(boxes, foreground, Config.Test.ScoreThr,

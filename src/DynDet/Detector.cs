@@ -87,6 +87,30 @@ public sealed class Detector : IDisposable
         return PredictImages([(image, $"image_{imageId}", imageId, null)])[0];
     }
 
+    /// <summary>
+    /// Detections in several decoded images, batched by the config's images per batch (for callers that also need
+    /// the pixels, e.g. to draw the detections, and so decode each file once); image ids are the list indices.
+    /// </summary>
+    public IReadOnlyList<ImageDetections> Predict(IReadOnlyList<RgbImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var results = new List<ImageDetections>(images.Count);
+        int batchSize = Math.Max(1, Model.Config.Data.ImagesPerBatch);
+        for (int start = 0; start < images.Count; start += batchSize)
+        {
+            var batch = new List<(RgbImage Image, string Name, long Id, string? Path)>(batchSize);
+            for (int k = start; k < Math.Min(images.Count, start + batchSize); k++)
+            {
+                ArgumentNullException.ThrowIfNull(images[k], nameof(images));
+                batch.Add((images[k], $"image_{k}", k, null));
+            }
+
+            results.AddRange(PredictImages(batch));
+        }
+
+        return results;
+    }
+
     private IReadOnlyList<ImageDetections> PredictImages(IReadOnlyList<(RgbImage Image, string Name, long Id, string? Path)> images)
     {
         var transformed = new List<TransformedImage>(images.Count);

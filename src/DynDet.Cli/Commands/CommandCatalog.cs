@@ -10,7 +10,7 @@ public static class CommandCatalog
     {
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
-        yield return NotBuiltCommand.Create("predict", "Detect objects in images (not built yet).");
+        yield return PredictCommand.Create();
         yield return BenchCommand.Create();
         yield return DataCommand.Create();
         yield return NotBuiltCommand.Create("demo", "The main job: baseline vs Dynamic R-CNN (not built yet).");

@@ -30,6 +30,17 @@ public static class DatasetEvaluation
         return builder.Build(dataset.Description);
     }
 
+    /// <summary>
+    /// The ground truth pycocotools would evaluate <paramref name="dataset"/> against: a COCO annotation file's own
+    /// annotations (its <c>area</c> fields, crowd flags and <c>ignore</c>d boxes, exactly as <c>dyndet eval --gt</c>
+    /// reads the file) for a <see cref="CocoDetectionDataset"/>, else <see cref="GroundTruth"/> built from the records.
+    /// </summary>
+    public static CocoDataset ReferenceGroundTruth(IDetectionDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return dataset is CocoDetectionDataset coco ? coco.Annotations : GroundTruth(dataset);
+    }
+
     /// <summary>COCO results (a result file's records) of per-image detections.</summary>
     public static CocoResults Results(CocoLabelMap labels, IEnumerable<ImageDetections> detections)
     {
@@ -43,14 +54,19 @@ public static class DatasetEvaluation
         return builder.Build();
     }
 
-    /// <summary>Evaluates <paramref name="detections"/> (one entry per image of <paramref name="dataset"/>, by index).</summary>
+    /// <summary>
+    /// Evaluates <paramref name="detections"/> (one entry per image of <paramref name="dataset"/>, by index): COCO
+    /// numbers against <paramref name="groundTruth"/> (default <see cref="ReferenceGroundTruth"/>) and VOC mAP against
+    /// the dataset's records. <paramref name="results"/> are the detections as COCO results when the caller already
+    /// built them (e.g. to write a result file) with <see cref="Results"/> and the ground truth's labels.
+    /// </summary>
     public static EvaluationReport Evaluate(IDetectionDataset dataset, IReadOnlyList<ImageDetections> detections,
-        CocoDataset? groundTruth = null)
+        CocoDataset? groundTruth = null, CocoResults? results = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(detections);
-        groundTruth ??= GroundTruth(dataset);
-        var coco = CocoEvaluator.Evaluate(groundTruth, Results(groundTruth.Labels, detections));
+        groundTruth ??= ReferenceGroundTruth(dataset);
+        var coco = CocoEvaluator.Evaluate(groundTruth, results ?? Results(groundTruth.Labels, detections));
         var truth = new VocGroundTruth[dataset.Count];
         var found = new VocDetections[dataset.Count];
         for (int i = 0; i < dataset.Count; i++)

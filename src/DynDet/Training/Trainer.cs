@@ -89,7 +89,7 @@ public sealed class Trainer
         var metrics = new MetricsLog(Path.Combine(_options.OutputDirectory, "metrics.json"), config.Name, classes,
             _options.Resume, start);
         File.WriteAllText(Path.Combine(_options.OutputDirectory, "config.json"), ConfigLoader.ToJson(config));
-        CocoDataset? valTruth = _options.ValData is null ? null : DatasetEvaluation.GroundTruth(_options.ValData);
+        CocoDataset? valTruth = _options.ValData is null ? null : DatasetEvaluation.ReferenceGroundTruth(_options.ValData);
         model.Train();
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"training {config.Name}: {maxIterations} iterations, {config.Data.ImagesPerBatch} images/batch, {data.Count} images ({data.Description}), {model.ParameterCount():N0} parameters"));

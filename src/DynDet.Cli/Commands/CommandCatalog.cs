@@ -13,6 +13,6 @@ public static class CommandCatalog
         yield return PredictCommand.Create();
         yield return BenchCommand.Create();
         yield return DataCommand.Create();
-        yield return NotBuiltCommand.Create("demo", "The main job: baseline vs Dynamic R-CNN (not built yet).");
+        yield return DemoCommand.Create();
     }
 }

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace DynDet.Reports;
+
+/// <summary>A self-contained SVG line chart (axes, ticks, legend) for static HTML reports; no scripts.</summary>
+public static class SvgLineChart
+{
+    /// <summary>Renders the series; empty series are skipped, and a chart with no points says so.</summary>
+    public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<ChartSeries> series,
+        int width = 560, int height = 300)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        const int left = 56, right = 16, top = 28, bottom = 40;
+        var points = series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"16\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{WebUtility.HtmlEncode(title)}</text>");
+        if (points.Count == 0)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"{height / 2}\" text-anchor=\"middle\">no data</text></svg>");
+            return svg.ToString();
+        }
+
+        double x0 = points.Min(p => p.X), x1 = points.Max(p => p.X);
+        double y0 = points.Min(p => p.Y), y1 = points.Max(p => p.Y);
+        if (x1 <= x0)
+        {
+            x1 = x0 + 1;
+        }
+
+        double pad = (y1 - y0) * 0.05;
+        if (pad <= 0)
+        {
+            pad = Math.Abs(y1) * 0.05 + 1e-3;
+        }
+
+        y0 -= pad;
+        y1 += pad;
+        int plotW = width - left - right, plotH = height - top - bottom;
+        double Sx(double x) => left + (x - x0) / (x1 - x0) * plotW;
+        double Sy(double y) => top + plotH - (y - y0) / (y1 - y0) * plotH;
+        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{left}\" y=\"{top}\" width=\"{plotW}\" height=\"{plotH}\" fill=\"none\" stroke=\"#888\"/>");
+        for (int i = 0; i <= 4; i++)
+        {
+            double yv = y0 + (y1 - y0) * i / 4, xv = x0 + (x1 - x0) * i / 4;
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<line x1=\"{left}\" x2=\"{left + plotW}\" y1=\"{Sy(yv):F1}\" y2=\"{Sy(yv):F1}\" stroke=\"#eee\"/>" +
+                $"<text x=\"{left - 4}\" y=\"{Sy(yv) + 4:F1}\" text-anchor=\"end\">{yv:G3}</text>" +
+                $"<text x=\"{Sx(xv):F1}\" y=\"{top + plotH + 14}\" text-anchor=\"middle\">{xv:G4}</text>");
+        }
+
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + plotW / 2}\" y=\"{height - 6}\" text-anchor=\"middle\">{WebUtility.HtmlEncode(xLabel)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"14\" y=\"{top + plotH / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {top + plotH / 2})\">{WebUtility.HtmlEncode(yLabel)}</text>");
+        int legendY = top + 12;
+        foreach (var s in series.Where(s => s.Points.Count > 0))
+        {
+            var path = new StringBuilder();
+            for (int i = 0; i < s.Points.Count; i++)
+            {
+                var (x, y) = s.Points[i];
+                if (s.Stepped && i > 0)
+                {
+                    path.Append(CultureInfo.InvariantCulture, $" {Sx(x):F1},{Sy(s.Points[i - 1].Y):F1}");
+                }
+
+                path.Append(CultureInfo.InvariantCulture, $" {Sx(x):F1},{Sy(y):F1}");
+            }
+
+            svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{s.Color}\" stroke-width=\"1.6\" points=\"{path.ToString().Trim()}\"/>");
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<line x1=\"{left + plotW - 150}\" x2=\"{left + plotW - 132}\" y1=\"{legendY - 4}\" y2=\"{legendY - 4}\" stroke=\"{s.Color}\" stroke-width=\"2\"/>" +
+                $"<text x=\"{left + plotW - 128}\" y=\"{legendY}\">{WebUtility.HtmlEncode(s.Name)}</text>");
+            legendY += 14;
+        }
+
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+}

@@ -19,7 +19,12 @@ public static class BenchCommand
     /// <summary>Creates the <c>bench</c> command.</summary>
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "fasterrcnn_r18, fasterrcnn_r50 or a preset name.", Required = true, HelpName = "NAME" };
+        var model = new Option<string>("--model")
+        {
+            Description = "fasterrcnn_r18, fasterrcnn_r50 (configured as torchvision), a preset name, or resnet18_cls/resnet50_cls (a classification step, against benchmarks/peer/classifier_bench.py).",
+            Required = true,
+            HelpName = "NAME",
+        };
         var size = new Option<int>("--size") { Description = "Square input side (default 320).", DefaultValueFactory = _ => 320, HelpName = "S" };
         var batch = new Option<int>("--batch") { Description = "Images per batch (default 2).", DefaultValueFactory = _ => 2, HelpName = "B" };
         var iters = new Option<int>("--iters") { Description = "Timed iterations after one warm-up (default 3).", DefaultValueFactory = _ => 3, HelpName = "N" };
@@ -39,6 +44,12 @@ public static class BenchCommand
             }
 
             Engine.NumThreads = t;
+            if (ClassifierDepth(name) is int depth)
+            {
+                using var classifier = new ClassifierBenchmark(depth, s, b);
+                return Print(name, s, b, t, classifier.Measure(n), parse.GetValue(json));
+            }
+
             var config = ConfigLoader.Load(name, parse.GetValue(overrides));
             if (parse.GetValue(profile))
             {
@@ -52,10 +63,20 @@ public static class BenchCommand
         return command;
     }
 
+    private static int? ClassifierDepth(string name) =>
+        name.StartsWith("resnet", StringComparison.Ordinal) && name.EndsWith("_cls", StringComparison.Ordinal) &&
+        int.TryParse(name.AsSpan(6, name.Length - 10), NumberStyles.None, CultureInfo.InvariantCulture, out int depth)
+            ? depth
+            : null;
+
     private static int Single(string name, DetectorConfig config, int size, int batch, int iters, int threads, bool json)
     {
         using var bench = new StepBenchmark(config, size, batch);
-        var result = bench.Measure(iters);
+        return Print(name, size, batch, threads, bench.Measure(iters), json);
+    }
+
+    private static int Print(string name, int size, int batch, int threads, BenchmarkResult result, bool json)
+    {
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

@@ -64,8 +64,8 @@ public sealed class StepBenchmark : IDisposable
         _owned.AddRange(boxes);
         _owned.AddRange(labels);
         _template = new DetectionBatchTemplate(boxes, labels, size);
-        _mean = Tensor.FromArray(Mean.Select(v => (float)v).ToArray()).View(1, 3, 1, 1);
-        _std = Tensor.FromArray(Std.Select(v => (float)v).ToArray()).View(1, 3, 1, 1);
+        _mean = Tensor.FromArray(Mean.Select(v => (float)v).ToArray(), 1, 3, 1, 1);
+        _std = Tensor.FromArray(Std.Select(v => (float)v).ToArray(), 1, 3, 1, 1);
         _optimizer = new Sgd(_model.NamedTrainableParameters().Select(p => p.Value), 0.001, 0.9);
     }
 

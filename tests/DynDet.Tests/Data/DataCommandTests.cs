@@ -10,7 +10,7 @@ public sealed class DataCommandTests : TorchTest
     [Fact]
     public void InfoDescribesRaccoon()
     {
-        var (exit, stdout, stderr) = CliHarness.Run("data", "info", SharedPaths.Raccoon, "--split", "val", "--json");
+        var (exit, stdout, stderr) = CliCapture.Run("data", "info", SharedPaths.Raccoon, "--split", "val", "--json");
         Assert.True(exit == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal(40, json.RootElement.GetProperty("images").GetInt32());
@@ -22,7 +22,7 @@ public sealed class DataCommandTests : TorchTest
     {
         using var folder = VocDatasetTests.MiniVoc(out string root);
         string bad = VocDatasetTests.WriteXml(root, "b", "<annotation>\n<size><width>10</width>\n<object>\n</annotation>");
-        var (exit, stdout, stderr) = CliHarness.Run("data", "info", root);
+        var (exit, stdout, stderr) = CliCapture.Run("data", "info", root);
         Assert.Equal(2, exit);
         Assert.Empty(stdout);
         string line = Assert.Single(stderr.TrimEnd().Split('\n'));
@@ -35,7 +35,7 @@ public sealed class DataCommandTests : TorchTest
         using var folder = VocDatasetTests.MiniVoc(out string root);
         string image = Path.Combine(root, "JPEGImages", "a.jpg");
         File.WriteAllBytes(image, File.ReadAllBytes(image)[..2000]);
-        var (exit, _, stderr) = CliHarness.Run("data", "bench", root, "--scale", "64,64", "--batch", "1", "--batches", "2", "--workers", "1");
+        var (exit, _, stderr) = CliCapture.Run("data", "bench", root, "--scale", "64,64", "--batch", "1", "--batches", "2", "--workers", "1");
         Assert.Equal(2, exit);
         string last = stderr.TrimEnd().Split('\n')[^1];
         Assert.StartsWith($"error: image {image}: ", last, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class DataCommandTests : TorchTest
         using var folder = VocDatasetTests.MiniVoc(out string root);
         string image = Path.Combine(root, "JPEGImages", "b.jpg");
         File.Delete(image);
-        var (exit, _, stderr) = CliHarness.Run("data", "info", root);
+        var (exit, _, stderr) = CliCapture.Run("data", "info", root);
         Assert.Equal(2, exit);
         Assert.StartsWith($"error: image {image}: file not found", stderr, StringComparison.Ordinal);
     }
@@ -57,7 +57,7 @@ public sealed class DataCommandTests : TorchTest
     public void SynthWritesJpegOnRequest()
     {
         using var folder = new TempFolder();
-        var (exit, _, stderr) = CliHarness.Run("data", "synth", "--out", folder.Path, "--images", "2", "--size", "64", "--format", "jpg");
+        var (exit, _, stderr) = CliCapture.Run("data", "synth", "--out", folder.Path, "--images", "2", "--size", "64", "--format", "jpg");
         Assert.True(exit == 0, stderr);
         Assert.True(File.Exists(Path.Combine(folder.Path, "images", "synth_000001.jpg")));
         IDetectionDataset read = DatasetSpec.Open(Path.Combine(folder.Path, "instances.json"));
@@ -77,7 +77,7 @@ public sealed class DataCommandTests : TorchTest
     {
         foreach (string spec in new[] { "/nonexistent/voc", "synthetic:bogus=1", "synthetic:images=0" })
         {
-            var (exit, _, stderr) = CliHarness.Run("data", "info", spec);
+            var (exit, _, stderr) = CliCapture.Run("data", "info", spec);
             Assert.Equal(2, exit);
             Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
         }
@@ -86,7 +86,7 @@ public sealed class DataCommandTests : TorchTest
     [Fact]
     public void BenchRunsOnSyntheticData()
     {
-        var (exit, stdout, stderr) = CliHarness.Run("data", "bench", "synthetic:images=8,size=64", "--scale", "64,64", "--batches", "3", "--json");
+        var (exit, stdout, stderr) = CliCapture.Run("data", "bench", "synthetic:images=8,size=64", "--scale", "64,64", "--batches", "3", "--json");
         Assert.True(exit == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal(6, json.RootElement.GetProperty("images").GetInt64());

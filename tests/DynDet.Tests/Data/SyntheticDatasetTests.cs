@@ -144,7 +144,7 @@ public sealed class SyntheticDatasetTests : TorchTest
     {
         using var folder = new TempFolder();
         string output = Path.Combine(folder.Path, "out");
-        var (exit, stdout, stderr) = CliHarness.Run("data", "synth", "--out", output, "--images", "5", "--seed", "9", "--size", "128", "--json");
+        var (exit, stdout, stderr) = CliCapture.Run("data", "synth", "--out", output, "--images", "5", "--seed", "9", "--size", "128", "--json");
         Assert.True(exit == 0, stderr);
         using var summary = JsonDocument.Parse(stdout);
         Assert.Equal(5, summary.RootElement.GetProperty("images").GetInt32());
@@ -152,10 +152,10 @@ public sealed class SyntheticDatasetTests : TorchTest
         var expected = new SyntheticDataset(new SyntheticOptions { Images = 5, Seed = 9, Width = 128, Height = 128 });
         AssertMatchesCocoFile(expected, Path.Combine(output, "instances.json"));
 
-        (exit, _, stderr) = CliHarness.Run("data", "synth", "--out", output, "--options", "classes=12");
+        (exit, _, stderr) = CliCapture.Run("data", "synth", "--out", output, "--options", "classes=12");
         Assert.Equal(2, exit);
         Assert.StartsWith("error: synthetic data: classes", stderr, StringComparison.Ordinal);
-        (exit, _, stderr) = CliHarness.Run("data", "synth", "--images", "3");
+        (exit, _, stderr) = CliCapture.Run("data", "synth", "--images", "3");
         Assert.Equal(2, exit);
         Assert.StartsWith("error:", stderr, StringComparison.Ordinal);
     }

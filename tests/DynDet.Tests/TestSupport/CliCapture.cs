@@ -4,7 +4,12 @@ namespace DynDet.TestSupport;
 public static class CliCapture
 {
     /// <summary>The exit status and the text written to stdout and stderr.</summary>
-    public sealed record Result(int ExitCode, string Output, string Error);
+    public sealed record Result(int ExitCode, string Output, string Error)
+    {
+        /// <summary>Deconstructs into (exit, stdout, stderr).</summary>
+        public void Deconstruct(out int exit, out string output, out string error) =>
+            (exit, output, error) = (ExitCode, Output, Error);
+    }
 
     /// <summary>Runs <c>DynDet.Cli.Program.Main(args)</c>.</summary>
     public static Result Run(params string[] args)

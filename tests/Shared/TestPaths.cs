@@ -18,6 +18,16 @@ public static class TestPaths
     /// </summary>
     public static string Shared => SharedRoot.Value;
 
+    /// <summary>The raccoon Pascal VOC root in the shared folder.</summary>
+    public static string Raccoon => Path.Combine(Shared, "data", "raccoon");
+
+    /// <summary>A file or folder of the shared folder; fails clearly when it is missing.</summary>
+    public static string SharedFile(params string[] parts)
+    {
+        string path = Path.Combine([Shared, .. parts]);
+        return File.Exists(path) || Directory.Exists(path) ? path : throw new FileNotFoundException($"shared file {path} is missing");
+    }
+
     /// <summary>A generated fixture file; fails with the command to run when it is missing.</summary>
     public static string Fixture(params string[] parts)
     {

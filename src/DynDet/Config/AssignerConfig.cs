@@ -1,3 +1,5 @@
+using DynDet.Assignment;
+
 namespace DynDet.Config;
 
 /// <summary>MaxIoU assigner thresholds (SPEC §0.2).</summary>
@@ -14,4 +16,13 @@ public sealed record AssignerConfig
 
     /// <summary>Give every gt its best boxes even below <see cref="PosIouThr"/>.</summary>
     public bool MatchLowQuality { get; init; }
+
+    /// <summary>The assigner options these settings describe.</summary>
+    public MaxIouAssignerOptions ToOptions() => new()
+    {
+        PosIouThr = PosIouThr,
+        NegIouThr = NegIouThr,
+        MinPosIou = MinPosIou,
+        MatchLowQuality = MatchLowQuality,
+    };
 }

@@ -1,3 +1,5 @@
+using DynDet.Assignment;
+
 namespace DynDet.Config;
 
 /// <summary>Random sampler (SPEC §0.3).</summary>
@@ -11,4 +13,7 @@ public sealed record SamplerConfig
 
     /// <summary>Prepend the gts to the candidate boxes (R-CNN head).</summary>
     public bool AddGtAsProposals { get; init; } = true;
+
+    /// <summary>The sampler options these settings describe.</summary>
+    public RandomSamplerOptions ToOptions() => new() { Num = Num, PosFraction = PosFraction, AddGtAsProposals = AddGtAsProposals };
 }

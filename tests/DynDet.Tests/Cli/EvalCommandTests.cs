@@ -13,7 +13,7 @@ public sealed class EvalCommandTests
     [InlineData("case3")]
     public void Json_output_reproduces_pycocotools_on_the_shared_cases(string name)
     {
-        string folder = SharedPaths.SharedFile("fixtures", "cocoeval", name);
+        string folder = TestPaths.SharedFile("fixtures", "cocoeval", name);
         var run = CliCapture.Run("eval", "--gt", Path.Combine(folder, "gt.json"), "--dt", Path.Combine(folder, "dt.json"), "--json");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Error);
@@ -26,7 +26,7 @@ public sealed class EvalCommandTests
     [InlineData("many_dets")]
     public void Json_output_reproduces_the_reference_on_generated_cases_with_per_class(string name)
     {
-        string folder = SharedPaths.Generated("cocoeval", name);
+        string folder = TestPaths.Fixture("cocoeval", name);
         var run = CliCapture.Run("eval", "--gt", Path.Combine(folder, "gt.json"), "--dt", Path.Combine(folder, "dt.json"), "--json");
         Assert.Equal(0, run.ExitCode);
         AssertJsonClose(Path.Combine(folder, "expected.json"), run.Output);
@@ -35,7 +35,7 @@ public sealed class EvalCommandTests
     [Fact]
     public void Json_output_is_one_object_with_exactly_the_contract_keys()
     {
-        string folder = SharedPaths.SharedFile("fixtures", "cocoeval", "case1");
+        string folder = TestPaths.SharedFile("fixtures", "cocoeval", "case1");
         var run = CliCapture.Run("eval", "--gt", Path.Combine(folder, "gt.json"), "--dt", Path.Combine(folder, "dt.json"), "--json");
         Assert.Single(run.Output.Trim().Split('\n'));
         using var doc = JsonDocument.Parse(run.Output);
@@ -49,7 +49,7 @@ public sealed class EvalCommandTests
     [Fact]
     public void Human_output_is_the_pycocotools_summary_plus_single_iou_aps_and_classes()
     {
-        string folder = SharedPaths.SharedFile("fixtures", "cocoeval", "case1");
+        string folder = TestPaths.SharedFile("fixtures", "cocoeval", "case1");
         var run = CliCapture.Run("eval", "--gt", Path.Combine(folder, "gt.json"), "--dt", Path.Combine(folder, "dt.json"));
         Assert.Equal(0, run.ExitCode);
         string[] lines = run.Output.Split('\n');

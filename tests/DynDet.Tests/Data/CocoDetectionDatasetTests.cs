@@ -42,7 +42,7 @@ public sealed class CocoDetectionDatasetTests : TorchTest
         using var folder = new TempFolder();
         string images = Path.Combine(folder.Path, "pictures", "sub");
         Directory.CreateDirectory(images);
-        File.Copy(Path.Combine(SharedPaths.Raccoon, "JPEGImages", "raccoon-150.jpg"), Path.Combine(images, "x.jpg"));
+        File.Copy(Path.Combine(TestPaths.Raccoon, "JPEGImages", "raccoon-150.jpg"), Path.Combine(images, "x.jpg"));
         string json = folder.Write("gt.json", """
             {"images": [{"id": 42, "file_name": "sub/x.jpg", "width": 275, "height": 183},
                         {"id": 43, "file_name": "sub/x.jpg"}],
@@ -78,10 +78,10 @@ public sealed class CocoDetectionDatasetTests : TorchTest
     public void VocExportsToCocoAndReadsBackTheSame()
     {
         using var folder = new TempFolder();
-        var voc = new VocDataset(SharedPaths.Raccoon, "val");
+        var voc = new VocDataset(TestPaths.Raccoon, "val");
         string json = Path.Combine(folder.Path, "val.json");
         CocoExport.Write(voc, json);
-        var coco = new CocoDetectionDataset(json, Path.Combine(SharedPaths.Raccoon, "JPEGImages"));
+        var coco = new CocoDetectionDataset(json, Path.Combine(TestPaths.Raccoon, "JPEGImages"));
         Assert.Equal(voc.Count, coco.Count);
         for (int i = 0; i < voc.Count; i++)
         {

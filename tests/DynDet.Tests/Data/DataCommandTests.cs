@@ -10,7 +10,7 @@ public sealed class DataCommandTests : TorchTest
     [Fact]
     public void InfoDescribesRaccoon()
     {
-        var (exit, stdout, stderr) = CliCapture.Run("data", "info", SharedPaths.Raccoon, "--split", "val", "--json");
+        var (exit, stdout, stderr) = CliCapture.Run("data", "info", TestPaths.Raccoon, "--split", "val", "--json");
         Assert.True(exit == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal(40, json.RootElement.GetProperty("images").GetInt32());

@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using DynDet.Data;
 using DynDet.Data.Images;
 using DynDet.Data.Transforms;

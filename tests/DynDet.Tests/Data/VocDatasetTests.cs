@@ -10,8 +10,8 @@ public sealed class VocDatasetTests : TorchTest
     [Fact]
     public void RaccoonLoadsWithItsSplits()
     {
-        var train = new VocDataset(SharedPaths.Raccoon, "train");
-        var val = new VocDataset(SharedPaths.Raccoon, "val");
+        var train = new VocDataset(TestPaths.Raccoon, "train");
+        var val = new VocDataset(TestPaths.Raccoon, "val");
         Assert.Equal(160, train.Count);
         Assert.Equal(40, val.Count);
         Assert.Equal(["raccoon"], train.CategoryNames);
@@ -24,7 +24,7 @@ public sealed class VocDatasetTests : TorchTest
     [Fact]
     public void BoxesFollowMMDetection()
     {
-        var train = new VocDataset(SharedPaths.Raccoon, "train");
+        var train = new VocDataset(TestPaths.Raccoon, "train");
         // raccoon-1.xml: 650x417, xmin 81 ymin 88 xmax 522 ymax 408 -> all four minus 1.
         DetectionRecord first = train.GetRecord(0);
         Assert.Equal("raccoon-1", first.Name);
@@ -44,14 +44,14 @@ public sealed class VocDatasetTests : TorchTest
             [new BoxAnnotation(15, 61, 361, 352, 0), new BoxAnnotation(210, 358, 276, 401, 0), new BoxAnnotation(197, 391, 279, 472, 0)],
             three.Objects);
 
-        var edges = new VocDataset(SharedPaths.Raccoon, "train", new VocOptions { BoxConvention = VocBoxConvention.PixelEdges });
+        var edges = new VocDataset(TestPaths.Raccoon, "train", new VocOptions { BoxConvention = VocBoxConvention.PixelEdges });
         Assert.Equal(new BoxAnnotation(80, 87, 522, 408, 0), Assert.Single(edges.GetRecord(0).Objects));
     }
 
     [Fact]
     public void GreyscaleImagesDecodeToThreeChannels()
     {
-        var train = new VocDataset(SharedPaths.Raccoon, "train");
+        var train = new VocDataset(TestPaths.Raccoon, "train");
         int index = Enumerable.Range(0, train.Count).First(i => train.GetRecord(i).Name == "raccoon-150");
         RgbImage image = train.LoadImage(index);
         Assert.Equal((275, 183), (image.Width, image.Height));
@@ -66,7 +66,7 @@ public sealed class VocDatasetTests : TorchTest
     [Fact]
     public void EveryRaccoonImageLoadsAtItsAnnotatedSize()
     {
-        var val = new VocDataset(SharedPaths.Raccoon, "val");
+        var val = new VocDataset(TestPaths.Raccoon, "val");
         for (int i = 0; i < val.Count; i++)
         {
             RgbImage image = val.LoadImage(i);
@@ -166,8 +166,8 @@ public sealed class VocDatasetTests : TorchTest
         Directory.CreateDirectory(Path.Combine(root, "Annotations"));
         Directory.CreateDirectory(Path.Combine(root, "JPEGImages"));
         Directory.CreateDirectory(Path.Combine(root, "ImageSets", "Main"));
-        File.Copy(Path.Combine(SharedPaths.Raccoon, "JPEGImages", "raccoon-1.jpg"), Path.Combine(root, "JPEGImages", "a.jpg"));
-        File.Copy(Path.Combine(SharedPaths.Raccoon, "JPEGImages", "raccoon-150.jpg"), Path.Combine(root, "JPEGImages", "b.jpg"));
+        File.Copy(Path.Combine(TestPaths.Raccoon, "JPEGImages", "raccoon-1.jpg"), Path.Combine(root, "JPEGImages", "a.jpg"));
+        File.Copy(Path.Combine(TestPaths.Raccoon, "JPEGImages", "raccoon-150.jpg"), Path.Combine(root, "JPEGImages", "b.jpg"));
         File.WriteAllText(Path.Combine(root, "ImageSets", "Main", "train.txt"), "a\nb\n");
         WriteXml(root, "a", """
             <annotation><size><width>650</width><height>417</height><depth>3</depth></size>

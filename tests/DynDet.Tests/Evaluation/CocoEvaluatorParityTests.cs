@@ -21,7 +21,7 @@ public sealed class CocoEvaluatorParityTests
     [MemberData(nameof(SharedCases))]
     public void Library_equals_pycocotools_on_the_shared_cases(string name)
     {
-        string folder = SharedPaths.SharedFile("fixtures", "cocoeval", name);
+        string folder = TestPaths.SharedFile("fixtures", "cocoeval", name);
         var evaluation = Evaluate(folder);
         CocoExpected.AssertClose(Path.Combine(folder, "expected.json"), evaluation, 1e-12);
     }
@@ -30,7 +30,7 @@ public sealed class CocoEvaluatorParityTests
     [MemberData(nameof(GeneratedCases))]
     public void Library_equals_the_pycocotools_transcription_on_generated_cases(string name)
     {
-        string folder = SharedPaths.Generated("cocoeval", name);
+        string folder = TestPaths.Fixture("cocoeval", name);
         var evaluation = Evaluate(folder);
         CocoExpected.AssertClose(Path.Combine(folder, "expected.json"), evaluation, 1e-12);
     }
@@ -38,7 +38,7 @@ public sealed class CocoEvaluatorParityTests
     [Fact]
     public void In_memory_ground_truth_and_detections_give_the_numbers_of_the_files()
     {
-        string folder = SharedPaths.SharedFile("fixtures", "cocoeval", "case1");
+        string folder = TestPaths.SharedFile("fixtures", "cocoeval", "case1");
         var fromFiles = CocoJsonReader.ReadDataset(Path.Combine(folder, "gt.json"));
         var builder = new CocoDatasetBuilder(fromFiles.Categories);
         foreach (var image in fromFiles.Images)

@@ -80,7 +80,7 @@ public sealed class VocEvaluatorTests
     [InlineData("integer")]
     public void Equals_the_mmdetection_eval_map_transcription(string name)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(SharedPaths.Generated("voceval", name + ".json")));
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(TestPaths.Fixture("voceval", name + ".json")));
         var root = doc.RootElement;
         int classes = root.GetProperty("num_classes").GetInt32();
         var gts = new List<VocGroundTruth>();

@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using System.Text.Json;
 
 namespace DynDet.Tests;
@@ -5,7 +6,7 @@ namespace DynDet.Tests;
 /// <summary>Reads the image fixtures written by tests/fixtures/gen_images.py.</summary>
 internal static class Fixtures
 {
-    public static string ImagesFolder => Path.Combine(SharedPaths.Fixtures, "images");
+    public static string ImagesFolder => Path.Combine(TestPaths.Generated, "images");
 
     /// <summary>The fixture entry <paramref name="name"/>: source file, size, expected RGB bytes (and torchvision's, if any).</summary>
     public static (string File, int Width, int Height, byte[] Rgb, byte[]? TorchVision) Image(string name)

@@ -72,19 +72,7 @@ public sealed class CocoDetectionDataset : IDetectionDataset
     public DetectionRecord GetRecord(int index) => _records[index];
 
     /// <inheritdoc/>
-    public RgbImage LoadImage(int index)
-    {
-        DetectionRecord record = _records[index];
-        RgbImage image = ImageCodec.Load(record.FilePath!);
-        if (image.Width != record.Width || image.Height != record.Height)
-        {
-            throw new InputException(
-                $"image {record.FilePath}: is {image.Width}x{image.Height} but {Annotations.Source} says " +
-                $"{record.Width}x{record.Height} (image id {record.ImageId})");
-        }
-
-        return image;
-    }
+    public RgbImage LoadImage(int index) => ImageCodec.LoadAnnotated(_records[index], Annotations.Source);
 
     private DetectionRecord MakeRecord(CocoDataset annotations, int i)
     {

@@ -54,6 +54,23 @@ public static class ImageCodec
         return new RgbImage(info.Width, info.Height, pixels);
     }
 
+    /// <summary>
+    /// Loads a dataset record's image and checks it has the size its annotation states; a mismatch is an
+    /// <see cref="InputException"/> naming the file, both sizes and <paramref name="annotatedBy"/>.
+    /// </summary>
+    public static RgbImage LoadAnnotated(DetectionRecord record, string annotatedBy)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        RgbImage image = Load(record.FilePath ?? throw new InputException($"image {record.Name}: the record has no file"));
+        if (image.Width != record.Width || image.Height != record.Height)
+        {
+            throw new InputException(
+                $"image {record.FilePath}: is {image.Width}x{image.Height} but {annotatedBy} says {record.Width}x{record.Height} (image id {record.ImageId})");
+        }
+
+        return image;
+    }
+
     /// <summary>Reads and decodes the JPEG or PNG file at <paramref name="path"/>.</summary>
     public static RgbImage Load(string path) => Decode(ReadFile(path), path);
 

@@ -99,18 +99,7 @@ public sealed class VocDataset : IDetectionDataset
     public DetectionRecord GetRecord(int index) => _records[index];
 
     /// <inheritdoc/>
-    public RgbImage LoadImage(int index)
-    {
-        DetectionRecord record = _records[index];
-        RgbImage image = ImageCodec.Load(record.FilePath!);
-        if (image.Width != record.Width || image.Height != record.Height)
-        {
-            throw new InputException(
-                $"image {record.FilePath}: is {image.Width}x{image.Height} but its annotation says {record.Width}x{record.Height}");
-        }
-
-        return image;
-    }
+    public RgbImage LoadImage(int index) => ImageCodec.LoadAnnotated(_records[index], "its annotation");
 
     private string[] ReadSplit(string split)
     {

@@ -48,19 +48,8 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
             Init.Zeros_(conv.Bias!);
         }
 
-        _assigner = new MaxIouAssigner(new MaxIouAssignerOptions
-        {
-            PosIouThr = config.Assigner.PosIouThr,
-            NegIouThr = config.Assigner.NegIouThr,
-            MinPosIou = config.Assigner.MinPosIou,
-            MatchLowQuality = config.Assigner.MatchLowQuality,
-        });
-        _sampler = new RandomSampler(new RandomSamplerOptions
-        {
-            Num = config.Sampler.Num,
-            PosFraction = config.Sampler.PosFraction,
-            AddGtAsProposals = config.Sampler.AddGtAsProposals,
-        });
+        _assigner = new MaxIouAssigner(config.Assigner.ToOptions());
+        _sampler = new RandomSampler(config.Sampler.ToOptions());
         _coder = new DeltaXywhBoxCoder(coderOptions);
         _boxLoss = new BoxRegressionLoss(config.LossBox);
     }

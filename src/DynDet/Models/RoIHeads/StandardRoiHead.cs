@@ -40,19 +40,8 @@ public sealed class StandardRoiHead : Module
         Extractor = extractor;
         Dynamic = dynamic;
         BoxHead = RegisterModule("bbox_head", new Shared2FcBoxHead(inChannels, config.RoiSize, config.FcChannels, numClasses));
-        _assigner = new MaxIouAssigner(new MaxIouAssignerOptions
-        {
-            PosIouThr = config.Assigner.PosIouThr,
-            NegIouThr = config.Assigner.NegIouThr,
-            MinPosIou = config.Assigner.MinPosIou,
-            MatchLowQuality = config.Assigner.MatchLowQuality,
-        });
-        _sampler = new RandomSampler(new RandomSamplerOptions
-        {
-            Num = config.Sampler.Num,
-            PosFraction = config.Sampler.PosFraction,
-            AddGtAsProposals = config.Sampler.AddGtAsProposals,
-        });
+        _assigner = new MaxIouAssigner(config.Assigner.ToOptions());
+        _sampler = new RandomSampler(config.Sampler.ToOptions());
         _coder = new DeltaXywhBoxCoder(coderOptions);
         _boxLoss = new BoxRegressionLoss(config.LossBox);
         if (dynamic is not null && config.LossBox.Type != BoxLossKind.SmoothL1)

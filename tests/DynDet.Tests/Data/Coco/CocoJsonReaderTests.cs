@@ -11,7 +11,7 @@ public sealed class CocoJsonReaderTests
     [Fact]
     public void Reads_the_shared_ground_truth_with_every_record_in_file_order()
     {
-        var gt = CocoJsonReader.ReadDataset(SharedPaths.SharedFile("fixtures", "cocoeval", "case1", "gt.json"));
+        var gt = CocoJsonReader.ReadDataset(TestPaths.SharedFile("fixtures", "cocoeval", "case1", "gt.json"));
         Assert.Equal(30, gt.Images.Count);
         Assert.Equal(180, gt.Annotations.Count);
         Assert.Equal(20, gt.Categories.Count);

@@ -9,7 +9,7 @@ public sealed class CocoJsonWriterTests
     public void An_annotation_file_round_trips_exactly()
     {
         using var temp = new TempFolder();
-        var gt = CocoJsonReader.ReadDataset(SharedPaths.SharedFile("fixtures", "cocoeval", "case2", "gt.json"));
+        var gt = CocoJsonReader.ReadDataset(TestPaths.SharedFile("fixtures", "cocoeval", "case2", "gt.json"));
         string path = temp.PathOf("sub/gt.json");
         CocoJsonWriter.WriteDataset(gt, path);
         var back = CocoJsonReader.ReadDataset(path);
@@ -23,7 +23,7 @@ public sealed class CocoJsonWriterTests
     public void A_result_file_round_trips_exactly()
     {
         using var temp = new TempFolder();
-        var dt = CocoJsonReader.ReadResults(SharedPaths.SharedFile("fixtures", "cocoeval", "case1", "dt.json"));
+        var dt = CocoJsonReader.ReadResults(TestPaths.SharedFile("fixtures", "cocoeval", "case1", "dt.json"));
         string path = temp.PathOf("dt.json");
         CocoJsonWriter.WriteResults(dt, path);
         Assert.Equal(dt.Detections, CocoJsonReader.ReadResults(path).Detections);

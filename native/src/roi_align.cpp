@@ -5,9 +5,10 @@
 // Why a kernel of our own: torchvision's CPU kernels run on one thread, and its backward recomputes
 // every sample's bilinear weights once per channel; in a Faster R-CNN training step at 320² they
 // cost about a third of the step. Here each RoI's samples are computed once and then reused by every
-// channel, and the backward gives each thread whole channel planes of grad_input, so there are no
-// races, no atomics, and every grad_input element receives its contributions in torchvision's order
-// (RoI, bin row, bin column, sample row, sample column, corner): the same sums, bit for bit.
+// channel (as vectors over channels, on channels-last copies), and the backward gives each thread
+// whole channels of grad_input, so there are no races, no atomics, and every grad_input element
+// receives its contributions in torchvision's order (RoI, bin row, bin column, sample row, sample
+// column, corner): the same sums, bit for bit.
 //
 // This file is compiled with -ffp-contract=off (CMakeLists.txt): a fused multiply-add would round
 // differently from torchvision's separate multiply and add.
@@ -29,9 +30,9 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// Backward RoI blocks hold at most this many samples (32 bytes each for float): they stay in L2
-// while every channel of the block is processed.
-constexpr int64_t kBackwardBlockSamples = 1 << 15;
+// Samples are prepared for blocks of RoIs of at most this many samples (32 bytes each for float), so
+// that memory stays bounded whatever the RoIs and grids.
+constexpr int64_t kBlockSamples = 1 << 16;
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument("roi_align: " + message); }
 
@@ -181,36 +182,152 @@ int64_t samples_of(const RoiGeometry<T>& g, const Shape& s) {
   return static_cast<int64_t>(g.grid_h) * g.grid_w * s.bins();
 }
 
-// ---- forward: parallel over RoIs ----
+// ---- layout: channel chunks of channels-last copies, blocks of prepared samples ----
+// Both passes work on channels-last copies of the feature map, cut into chunks of channels: a
+// sample's four neighbours are then four contiguous channel vectors, every inner loop is an
+// elementwise loop over channels that the compiler vectorises, and one image's chunk fits in L2 so
+// that overlapping RoIs find it there. Lanes never mix, so each element still sees torchvision's
+// exact sequence of operations. Threads own whole chunks (forward and backward alike): no races.
+// The loops are compiled twice, for AVX2 and for baseline x86-64, and the AVX2 build is chosen when
+// the CPU has it (AVX2 only: FMA stays off, see above).
 
-// Pools one RoI from every channel. Empty samples keep torchvision's zero-weight taps on offset 0
-// (0 * v is not a no-op when v is infinite or NaN), so even non-finite inputs give its result.
+#define DD_INLINE inline __attribute__((always_inline))
+
+// Bytes of one image's chunk (channels-last) aimed at: about half an L2 of current x86 cores.
+constexpr int64_t kChunkBytes = 1 << 20;
+
+// Channel ranges owned by threads: widths a multiple of 8 (one AVX2 vector of floats), a count that
+// is a multiple of the thread count where the channels allow (balanced work).
+struct Chunks {
+  int64_t channels, width, count;
+  int64_t begin(int64_t k) const { return k * width; }
+  int64_t end(int64_t k) const { return std::min(channels, (k + 1) * width); }
+};
+
+Chunks channel_chunks(const Shape& s, int64_t element_bytes) {
+  const int64_t threads = std::max<int64_t>(1, at::get_num_threads());
+  const int64_t fits = std::max<int64_t>(8, kChunkBytes / std::max<int64_t>(1, s.plane() * element_bytes) / 8 * 8);
+  int64_t count = (s.channels + fits - 1) / fits;
+  count = (count + threads - 1) / threads * threads;
+  const int64_t width = ((s.channels + count - 1) / count + 7) / 8 * 8;
+  return Chunks{s.channels, width, (s.channels + width - 1) / width};
+}
+
+// dst[j * dst_stride + i] = src[i * src_stride + j] for i < rows, j < cols, in cache-sized tiles
+// (libtorch's strided copy is several times slower for this shape of transposition).
 template <typename T>
-void pool_roi(const RoiGeometry<T>& g, const Shape& s, const T* input, T* output, std::vector<Tap<T>>& taps) {
-  const int64_t per_bin = static_cast<int64_t>(g.grid_h) * g.grid_w;
-  taps.resize(static_cast<size_t>(per_bin * s.bins()));
-  size_t k = 0;
-  for_each_sample(g, s.pooled_h, s.pooled_w, [&](int, T y, T x) {
-    Tap<T>& tap = taps[k++];
-    if (!bilinear_tap(s.height, s.width, y, x, tap)) tap = Tap<T>{0, 0, 0, 0, 0, 0, 0, 0};
-  });
-  const T count = static_cast<T>(std::max<int64_t>(per_bin, 1));
-  const int64_t bins = s.bins();
-  const T* image = input + g.batch * s.channels * s.plane();
-  for (int64_t c = 0; c < s.channels; c++) {
-    const T* plane = image + c * s.plane();
-    T* out = output + c * bins;
-    const Tap<T>* tap = taps.data();
-    for (int64_t bin = 0; bin < bins; bin++) {
-      T value = 0.;
-      for (int64_t i = 0; i < per_bin; i++, tap++) {
-        value += tap->w1 * plane[tap->p1] + tap->w2 * plane[tap->p2] + tap->w3 * plane[tap->p3] +
-                 tap->w4 * plane[tap->p4];
-      }
-      value /= count;
-      out[bin] = value;
+void transpose(const T* src, int64_t src_stride, T* dst, int64_t dst_stride, int64_t rows, int64_t cols) {
+  constexpr int64_t tile = 32;
+  for (int64_t i0 = 0; i0 < rows; i0 += tile) {
+    const int64_t i1 = std::min(rows, i0 + tile);
+    for (int64_t j0 = 0; j0 < cols; j0 += tile) {
+      const int64_t j1 = std::min(cols, j0 + tile);
+      for (int64_t j = j0; j < j1; j++)
+        for (int64_t i = i0; i < i1; i++) dst[j * dst_stride + i] = src[i * src_stride + j];
     }
   }
+}
+
+// The samples of consecutive RoIs [first, first + size), bin by bin.
+template <typename T>
+struct SampleBlock {
+  int64_t first = 0, size = 0;
+  std::vector<Tap<T>> taps;
+  std::vector<int64_t> roi_start;  // per RoI, its first tap
+  std::vector<int64_t> bin_start;  // per RoI, bins + 1 offsets into its taps
+};
+
+// Prepares the next block, starting at RoI `first`, of at most kBlockSamples samples (at least one
+// RoI). The forward pass keeps every sample, empty ones as torchvision's zero-weight taps on offset
+// 0 (0 * v is not a no-op when v is infinite or NaN); the backward pass (Compact) drops them, as
+// torchvision's backward skips them.
+template <typename T, bool Compact>
+void prepare_block(const std::vector<RoiGeometry<T>>& geometry, int64_t first, const Shape& s, SampleBlock<T>& block) {
+  const int64_t count = static_cast<int64_t>(geometry.size());
+  const int64_t bins = s.bins();
+  int64_t last = first;
+  int64_t total = 0;
+  block.roi_start.clear();
+  while (last < count && (last == first || total + samples_of(geometry[last], s) <= kBlockSamples)) {
+    block.roi_start.push_back(total);
+    total += samples_of(geometry[last], s);
+    last++;
+  }
+  block.first = first;
+  block.size = last - first;
+  block.taps.resize(static_cast<size_t>(total));
+  block.bin_start.resize(static_cast<size_t>(block.size * (bins + 1)));
+  at::parallel_for(0, block.size, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) {
+      Tap<T>* taps = block.taps.data() + block.roi_start[i];
+      int64_t* starts = block.bin_start.data() + i * (bins + 1);
+      int64_t k = 0;
+      int current = -1;
+      for_each_sample(geometry[first + i], s.pooled_h, s.pooled_w, [&](int bin, T y, T x) {
+        while (current < bin) starts[++current] = k;
+        if (bilinear_tap(s.height, s.width, y, x, taps[k]))
+          k++;
+        else if (!Compact)
+          taps[k++] = Tap<T>{0, 0, 0, 0, 0, 0, 0, 0};
+      });
+      while (current < bins) starts[++current] = k;
+    }
+  });
+}
+
+bool has_avx2() {
+  static const bool value = __builtin_cpu_supports("avx2");
+  return value;
+}
+
+// ---- forward ----
+
+// acc[c] += w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c], left to right as in torchvision.
+template <typename T>
+DD_INLINE void accumulate_tap(T* __restrict__ acc, const T* __restrict__ v1, const T* __restrict__ v2,
+                              const T* __restrict__ v3, const T* __restrict__ v4, const Tap<T>& tap, int64_t n) {
+  const T w1 = tap.w1, w2 = tap.w2, w3 = tap.w3, w4 = tap.w4;
+  for (int64_t c = 0; c < n; c++) acc[c] += w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c];
+}
+
+// Pools the block's RoIs from one chunk, channels-last (N, H, W, width), into output (K, C, bins).
+template <typename T>
+DD_INLINE void pool_chunk_body(const std::vector<RoiGeometry<T>>& geometry, const SampleBlock<T>& block,
+                               const Shape& s, const T* chunk, int64_t c0, int64_t width, T* output,
+                               std::vector<T>& acc) {
+  const int64_t bins = s.bins();
+  acc.resize(static_cast<size_t>(bins * width));
+  for (int64_t i = 0; i < block.size; i++) {
+    const RoiGeometry<T>& g = geometry[block.first + i];
+    const T count = static_cast<T>(std::max<int64_t>(static_cast<int64_t>(g.grid_h) * g.grid_w, 1));
+    const T* image = chunk + g.batch * s.plane() * width;
+    const Tap<T>* taps = block.taps.data() + block.roi_start[i];
+    const int64_t* starts = block.bin_start.data() + i * (bins + 1);
+    for (int64_t bin = 0; bin < bins; bin++) {
+      T* a = acc.data() + bin * width;
+      for (int64_t c = 0; c < width; c++) a[c] = 0.;
+      for (int64_t k = starts[bin]; k < starts[bin + 1]; k++) {
+        const Tap<T>& tap = taps[k];
+        accumulate_tap(a, image + int64_t{tap.p1} * width, image + int64_t{tap.p2} * width,
+                       image + int64_t{tap.p3} * width, image + int64_t{tap.p4} * width, tap, width);
+      }
+      for (int64_t c = 0; c < width; c++) a[c] /= count;
+    }
+    transpose(acc.data(), width, output + ((block.first + i) * s.channels + c0) * bins, bins, bins, width);
+  }
+}
+
+template <typename T>
+__attribute__((target("avx2"))) void pool_chunk_avx2(const std::vector<RoiGeometry<T>>& geometry,
+                                                     const SampleBlock<T>& block, const Shape& s, const T* chunk,
+                                                     int64_t c0, int64_t width, T* output, std::vector<T>& acc) {
+  pool_chunk_body<T>(geometry, block, s, chunk, c0, width, output, acc);
+}
+
+template <typename T>
+void pool_chunk_baseline(const std::vector<RoiGeometry<T>>& geometry, const SampleBlock<T>& block, const Shape& s,
+                         const T* chunk, int64_t c0, int64_t width, T* output, std::vector<T>& acc) {
+  pool_chunk_body<T>(geometry, block, s, chunk, c0, width, output, acc);
 }
 
 template <typename T>
@@ -218,115 +335,143 @@ void forward_cpu(const at::Tensor& input, const at::Tensor& rois, double spatial
                  int64_t sampling_ratio, bool aligned, at::Tensor& output) {
   const std::vector<RoiGeometry<T>> geometry = all_geometry<T>(rois, spatial_scale, aligned, s, sampling_ratio);
   const int64_t count = static_cast<int64_t>(geometry.size());
+  const Chunks chunks = channel_chunks(s, sizeof(T));
+  const auto pool = has_avx2() ? pool_chunk_avx2<T> : pool_chunk_baseline<T>;
   const T* in = input.data_ptr<T>();
   T* out = output.data_ptr<T>();
-  const int64_t per_roi = s.channels * s.bins();
-  // RoIs differ in cost (adaptive grids, sizes), so threads take them one by one from a shared counter.
-  std::atomic<int64_t> next{0};
-  at::parallel_for(0, std::min<int64_t>(at::get_num_threads(), count), 1, [&](int64_t, int64_t) {
-    std::vector<Tap<T>> taps;
-    for (int64_t n = next.fetch_add(1); n < count; n = next.fetch_add(1))
-      pool_roi<T>(geometry[n], s, in, out + n * per_roi, taps);
-  });
-}
-
-// ---- backward: parallel over channels ----
-
-// The non-empty samples of a block of RoIs, bin by bin (torchvision skips empty samples in its
-// backward, so they are dropped here).
-template <typename T>
-struct SampleBlock {
-  std::vector<Tap<T>> taps;
-  std::vector<int64_t> bin_start;  // per RoI, bins + 1 offsets into taps
-};
-
-// Adds one RoI's share of one channel's gradient to that channel's plane, in torchvision's order.
-// torchvision computes each corner's share as grad * w / count; when count is a power of two the
-// division is replaced by the exact multiplication by its inverse (same real result, same rounding).
-template <typename T, bool PowerOfTwo>
-inline void scatter_roi(const Tap<T>* taps, const int64_t* bin_start, int64_t bins, const T* grad, T count,
-                        T* plane) {
-  const T inverse = static_cast<T>(1) / count;
-  for (int64_t bin = 0; bin < bins; bin++) {
-    const T g = grad[bin];
-    for (int64_t k = bin_start[bin]; k < bin_start[bin + 1]; k++) {
-      const Tap<T>& tap = taps[k];
-      T g1, g2, g3, g4;
-      if constexpr (PowerOfTwo) {
-        g1 = g * tap.w1 * inverse;
-        g2 = g * tap.w2 * inverse;
-        g3 = g * tap.w3 * inverse;
-        g4 = g * tap.w4 * inverse;
-      } else {
-        g1 = g * tap.w1 / count;
-        g2 = g * tap.w2 / count;
-        g3 = g * tap.w3 / count;
-        g4 = g * tap.w4 / count;
+  // Each chunk of the input, channels-last (N, H, W, width); its owner makes it on first use.
+  std::vector<std::vector<T>> copies(static_cast<size_t>(chunks.count));
+  SampleBlock<T> block;
+  for (int64_t first = 0; first < count; first += block.size) {
+    prepare_block<T, false>(geometry, first, s, block);
+    at::parallel_for(0, chunks.count, 1, [&](int64_t begin, int64_t end) {
+      std::vector<T> acc;
+      for (int64_t k = begin; k < end; k++) {
+        const int64_t c0 = chunks.begin(k), width = chunks.end(k) - c0;
+        std::vector<T>& copy = copies[k];
+        if (copy.empty()) {
+          copy.resize(static_cast<size_t>(s.batch * s.plane() * width));
+          for (int64_t image = 0; image < s.batch; image++)
+            transpose(in + (image * s.channels + c0) * s.plane(), s.plane(), copy.data() + image * s.plane() * width,
+                      width, width, s.plane());
+        }
+        pool(geometry, block, s, copy.data(), c0, width, out, acc);
       }
-      plane[tap.p1] += g1;
-      plane[tap.p2] += g2;
-      plane[tap.p3] += g3;
-      plane[tap.p4] += g4;
-    }
+    });
   }
 }
 
+// ---- backward ----
+
+// dst[c] += grad[c] * w / count (or * inverse, when that is exact). One corner per call: corners can
+// share a pixel at the map's border, and torchvision adds them one after the other.
+template <typename T, bool PowerOfTwo>
+DD_INLINE void scatter_corner(T* __restrict__ dst, const T* __restrict__ grad, T w, T count, T inverse, int64_t n) {
+  if constexpr (PowerOfTwo) {
+    for (int64_t c = 0; c < n; c++) dst[c] += grad[c] * w * inverse;
+  } else {
+    for (int64_t c = 0; c < n; c++) dst[c] += grad[c] * w / count;
+  }
+}
+
+// Adds the gradient of the block's RoIs to channels [c0, c0 + width), held channels-last in chunk
+// (N, H, W, width), in torchvision's order (RoI, bin, sample, corner) for every element.
 template <typename T>
-void backward_cpu(const at::Tensor& grad, const at::Tensor& rois, double spatial_scale, const Shape& s,
-                  int64_t sampling_ratio, bool aligned, at::Tensor& grad_input) {
-  const std::vector<RoiGeometry<T>> geometry = all_geometry<T>(rois, spatial_scale, aligned, s, sampling_ratio);
-  const int64_t count = static_cast<int64_t>(geometry.size());
+DD_INLINE void scatter_chunk_body(const std::vector<RoiGeometry<T>>& geometry, const SampleBlock<T>& block,
+                                  const Shape& s, const T* grad, int64_t c0, int64_t width, T* chunk,
+                                  std::vector<T>& local) {
   const int64_t bins = s.bins();
-  const T* go = grad.data_ptr<T>();
-  T* gi = grad_input.data_ptr<T>();
-  SampleBlock<T> block;
-  std::vector<int64_t> roi_start;  // per RoI of the block, its first tap
-  for (int64_t first = 0; first < count;) {
-    // A block: consecutive RoIs whose samples fit the budget (at least one RoI).
-    int64_t last = first;
-    int64_t total = 0;
-    roi_start.clear();
-    while (last < count && (last == first || total + samples_of(geometry[last], s) <= kBackwardBlockSamples)) {
-      roi_start.push_back(total);
-      total += samples_of(geometry[last], s);
-      last++;
-    }
-    const int64_t size = last - first;
-    block.taps.resize(static_cast<size_t>(total));
-    block.bin_start.resize(static_cast<size_t>(size * (bins + 1)));
-    at::parallel_for(0, size, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; i++) {
-        Tap<T>* taps = block.taps.data() + roi_start[i];
-        int64_t* starts = block.bin_start.data() + i * (bins + 1);
-        int64_t k = 0;
-        int current = -1;
-        for_each_sample(geometry[first + i], s.pooled_h, s.pooled_w, [&](int bin, T y, T x) {
-          while (current < bin) starts[++current] = k;
-          if (bilinear_tap(s.height, s.width, y, x, taps[k])) k++;
-        });
-        while (current < bins) starts[++current] = k;
-      }
-    });
-    at::parallel_for(0, s.channels, 1, [&](int64_t c0, int64_t c1) {
-      for (int64_t c = c0; c < c1; c++) {
-        for (int64_t i = 0; i < size; i++) {
-          const RoiGeometry<T>& g = geometry[first + i];
-          const int64_t per_bin = static_cast<int64_t>(g.grid_h) * g.grid_w;
-          if (per_bin == 0) continue;
-          const Tap<T>* taps = block.taps.data() + roi_start[i];
-          const int64_t* starts = block.bin_start.data() + i * (bins + 1);
-          const T* grad_roi = go + ((first + i) * s.channels + c) * bins;
-          T* plane = gi + (g.batch * s.channels + c) * s.plane();
-          const T grid_count = static_cast<T>(per_bin);  // torchvision's backward: grid_h * grid_w, no max
-          if ((per_bin & (per_bin - 1)) == 0)
-            scatter_roi<T, true>(taps, starts, bins, grad_roi, grid_count, plane);
-          else
-            scatter_roi<T, false>(taps, starts, bins, grad_roi, grid_count, plane);
+  local.resize(static_cast<size_t>(bins * width));
+  for (int64_t i = 0; i < block.size; i++) {
+    const RoiGeometry<T>& g = geometry[block.first + i];
+    const int64_t per_bin = static_cast<int64_t>(g.grid_h) * g.grid_w;
+    if (per_bin == 0) continue;
+    // This RoI's gradient for the chunk's channels, bins-major: local[bin][c].
+    transpose(grad + ((block.first + i) * s.channels + c0) * bins, bins, local.data(), width, width, bins);
+    const Tap<T>* taps = block.taps.data() + block.roi_start[i];
+    const int64_t* starts = block.bin_start.data() + i * (bins + 1);
+    T* image = chunk + g.batch * s.plane() * width;
+    const T count = static_cast<T>(per_bin);  // torchvision's backward: grid_h * grid_w, no max
+    const T inverse = static_cast<T>(1) / count;
+    const bool power_of_two = (per_bin & (per_bin - 1)) == 0;
+    for (int64_t bin = 0; bin < bins; bin++) {
+      const T* gb = local.data() + bin * width;
+      for (int64_t k = starts[bin]; k < starts[bin + 1]; k++) {
+        const Tap<T>& tap = taps[k];
+        T* d1 = image + int64_t{tap.p1} * width;
+        T* d2 = image + int64_t{tap.p2} * width;
+        T* d3 = image + int64_t{tap.p3} * width;
+        T* d4 = image + int64_t{tap.p4} * width;
+        if (power_of_two) {
+          scatter_corner<T, true>(d1, gb, tap.w1, count, inverse, width);
+          scatter_corner<T, true>(d2, gb, tap.w2, count, inverse, width);
+          scatter_corner<T, true>(d3, gb, tap.w3, count, inverse, width);
+          scatter_corner<T, true>(d4, gb, tap.w4, count, inverse, width);
+        } else {
+          scatter_corner<T, false>(d1, gb, tap.w1, count, inverse, width);
+          scatter_corner<T, false>(d2, gb, tap.w2, count, inverse, width);
+          scatter_corner<T, false>(d3, gb, tap.w3, count, inverse, width);
+          scatter_corner<T, false>(d4, gb, tap.w4, count, inverse, width);
         }
       }
-    });
-    first = last;
+    }
   }
+}
+
+template <typename T>
+__attribute__((target("avx2"))) void scatter_chunk_avx2(const std::vector<RoiGeometry<T>>& geometry,
+                                                        const SampleBlock<T>& block, const Shape& s, const T* grad,
+                                                        int64_t c0, int64_t width, T* chunk, std::vector<T>& local) {
+  scatter_chunk_body<T>(geometry, block, s, grad, c0, width, chunk, local);
+}
+
+template <typename T>
+void scatter_chunk_baseline(const std::vector<RoiGeometry<T>>& geometry, const SampleBlock<T>& block, const Shape& s,
+                            const T* grad, int64_t c0, int64_t width, T* chunk, std::vector<T>& local) {
+  scatter_chunk_body<T>(geometry, block, s, grad, c0, width, chunk, local);
+}
+
+template <typename T>
+at::Tensor backward_cpu(const at::Tensor& grad, const at::Tensor& rois, double spatial_scale, const Shape& s,
+                        int64_t sampling_ratio, bool aligned) {
+  const std::vector<RoiGeometry<T>> geometry = all_geometry<T>(rois, spatial_scale, aligned, s, sampling_ratio);
+  const int64_t count = static_cast<int64_t>(geometry.size());
+  const Chunks chunks = channel_chunks(s, sizeof(T));
+  const auto scatter = has_avx2() ? scatter_chunk_avx2<T> : scatter_chunk_baseline<T>;
+  const T* go = grad.data_ptr<T>();
+  // Each chunk's gradient, channels-last (N, H, W, width); its owner allocates and zeroes it.
+  std::vector<std::vector<T>> sums(static_cast<size_t>(chunks.count));
+  SampleBlock<T> block;
+  for (int64_t first = 0; first < count; first += block.size) {
+    prepare_block<T, true>(geometry, first, s, block);
+    at::parallel_for(0, chunks.count, 1, [&](int64_t begin, int64_t end) {
+      std::vector<T> local;
+      for (int64_t k = begin; k < end; k++) {
+        const int64_t c0 = chunks.begin(k), width = chunks.end(k) - c0;
+        std::vector<T>& sum = sums[k];
+        if (sum.empty()) sum.assign(static_cast<size_t>(s.batch * s.plane() * width), T(0));
+        scatter(geometry, block, s, go, c0, width, sum.data(), local);
+      }
+    });
+  }
+  // Back to (N, C, H, W): each chunk's owner transposes its channels.
+  at::Tensor grad_input = at::empty({s.batch, s.channels, s.height, s.width}, grad.options());
+  T* gi = grad_input.data_ptr<T>();
+  at::parallel_for(0, chunks.count, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; k++) {
+      const int64_t c0 = chunks.begin(k), width = chunks.end(k) - c0;
+      std::vector<T>& sum = sums[k];
+      for (int64_t image = 0; image < s.batch; image++) {
+        T* dst = gi + (image * s.channels + c0) * s.plane();
+        if (sum.empty())
+          std::fill(dst, dst + width * s.plane(), T(0));  // no RoI at all
+        else
+          transpose(sum.data() + image * s.plane() * width, width, dst, s.plane(), s.plane(), width);
+      }
+      std::vector<T>().swap(sum);
+    }
+  });
+  return grad_input;
 }
 
 // ---- checks, autograd ----
@@ -355,9 +500,10 @@ at::Tensor roi_align_forward(const at::Tensor& input_any, const at::Tensor& rois
   const Shape s = check_and_shape(input_any, rois_any, pooled_h, pooled_w);
   const at::Tensor input = input_any.contiguous();
   const at::Tensor rois = rois_any.contiguous();
-  at::Tensor output = at::zeros({rois.size(0), s.channels, pooled_h, pooled_w}, input.options());
   // No sample can land on an empty map (torchvision would read outside it).
-  if (output.numel() == 0 || s.plane() == 0) return output;
+  if (rois.size(0) * s.channels * s.bins() == 0 || s.plane() == 0)
+    return at::zeros({rois.size(0), s.channels, pooled_h, pooled_w}, input.options());
+  at::Tensor output = at::empty({rois.size(0), s.channels, pooled_h, pooled_w}, input.options());  // all written
   AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "roi_align", [&] {
     forward_cpu<scalar_t>(input, rois, spatial_scale, s, sampling_ratio, aligned, output);
   });
@@ -372,12 +518,11 @@ at::Tensor roi_align_backward(const at::Tensor& grad_any, const at::Tensor& rois
       grad.size(3) != s.pooled_w)
     fail("gradient of shape " + c10::str(grad.sizes()) + " does not match the output");
   if (grad.scalar_type() != rois.scalar_type()) fail("gradient dtype differs from the input's");
-  at::Tensor grad_input = at::zeros({s.batch, s.channels, s.height, s.width}, grad.options());
-  if (grad.numel() == 0 || s.plane() == 0) return grad_input;
-  AT_DISPATCH_FLOATING_TYPES(grad.scalar_type(), "roi_align_backward", [&] {
-    backward_cpu<scalar_t>(grad, rois, spatial_scale, s, sampling_ratio, aligned, grad_input);
+  if (grad.numel() == 0 || s.plane() == 0)
+    return at::zeros({s.batch, s.channels, s.height, s.width}, grad.options());
+  return AT_DISPATCH_FLOATING_TYPES(grad.scalar_type(), "roi_align_backward", [&] {
+    return backward_cpu<scalar_t>(grad, rois, spatial_scale, s, sampling_ratio, aligned);
   });
-  return grad_input;
 }
 
 class RoiAlignFunction : public torch::autograd::Function<RoiAlignFunction> {

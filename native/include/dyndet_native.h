@@ -105,7 +105,7 @@ DD_API int dd_op_call(dd_op op, const dd_value* args, int32_t nargs, dd_value* r
 
 /* ---- detection ops ----
  * RoIAlign with the exact arithmetic of torchvision 0.14's CPU kernel (bit-identical outputs and input
- * gradients), parallel over RoIs (forward) and channels (backward), as an autograd function.
+ * gradients), parallel over channel chunks in both passes, as an autograd function.
  * input (N, C, H, W) float32/float64; rois (K, 5) = (batch index, x1, y1, x2, y2) of the same dtype;
  * sampling_ratio <= 0 = adaptive (ceil(roi size / pooled size)); aligned != 0 shifts by -0.5 pixel.
  * *out = (K, C, pooled_h, pooled_w). Non-CPU inputs go to torchvision's kernel (dd_load_library first). */

@@ -1,14 +1,14 @@
 // DynDet's RoIAlign: the arithmetic of torchvision 0.14's CPU kernel (roi_align_kernel.cpp and
 // roi_align_common.h), float operation for float operation, so results are bit-identical, but
-// parallel: the forward pass over RoIs, the backward pass over channels.
+// multi-threaded and vectorised.
 //
 // Why a kernel of our own: torchvision's CPU kernels run on one thread, and its backward recomputes
 // every sample's bilinear weights once per channel; in a Faster R-CNN training step at 320² they
-// cost about a third of the step. Here each RoI's samples are computed once and then reused by every
-// channel (as vectors over channels, on channels-last copies), and the backward gives each thread
-// whole channels of grad_input, so there are no races, no atomics, and every grad_input element
-// receives its contributions in torchvision's order (RoI, bin row, bin column, sample row, sample
-// column, corner): the same sums, bit for bit.
+// cost about a third of the step. Here each RoI's samples are computed once and reused by every
+// channel, as vectors over channels of channels-last copies, and both passes give each thread whole
+// channels: no races, no atomics, and every element of the output and of grad_input sees
+// torchvision's operations in torchvision's order (for grad_input: RoI, bin row, bin column, sample
+// row, sample column, corner), so the sums are the same bit for bit, whatever the thread count.
 //
 // This file is compiled with -ffp-contract=off (CMakeLists.txt): a fused multiply-add would round
 // differently from torchvision's separate multiply and add.

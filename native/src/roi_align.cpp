@@ -17,7 +17,6 @@
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -33,6 +32,9 @@ using torch::autograd::variable_list;
 // Samples are prepared for blocks of RoIs of at most this many samples (32 bytes each for float, so
 // 8 MiB), so that memory stays bounded whatever the RoIs and grids.
 constexpr int64_t kBlockSamples = 1 << 18;
+
+// A single RoI may not need more sampling points than this (an adaptive grid on a huge RoI).
+constexpr int64_t kMaxRoiSamples = int64_t{1} << 28;
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument("roi_align: " + message); }
 
@@ -157,6 +159,11 @@ struct Shape {
   int64_t plane() const { return static_cast<int64_t>(height) * width; }
 };
 
+template <typename T>
+int64_t samples_of(const RoiGeometry<T>& g, const Shape& s) {
+  return static_cast<int64_t>(g.grid_h) * g.grid_w * s.bins();
+}
+
 // Geometry of every RoI; checks the batch indices (torchvision reads out of bounds on a bad one).
 template <typename T>
 std::vector<RoiGeometry<T>> all_geometry(const at::Tensor& rois, double spatial_scale, bool aligned, const Shape& s,
@@ -173,14 +180,16 @@ std::vector<RoiGeometry<T>> all_geometry(const at::Tensor& rois, double spatial_
       fail(message.str());
     }
     geometry[n] = roi_geometry<T>(r + n * 5, scale, aligned, s.pooled_h, s.pooled_w, sampling_ratio, n);
+    if (samples_of(geometry[n], s) > kMaxRoiSamples) {
+      std::ostringstream message;
+      message << "roi " << n << " needs " << samples_of(geometry[n], s) << " sampling points (adaptive sampling of a "
+              << "huge RoI); pass a positive sampling_ratio";
+      fail(message.str());
+    }
   }
   return geometry;
 }
 
-template <typename T>
-int64_t samples_of(const RoiGeometry<T>& g, const Shape& s) {
-  return static_cast<int64_t>(g.grid_h) * g.grid_w * s.bins();
-}
 
 // ---- layout: channel chunks of channels-last copies, blocks of prepared samples ----
 // Both passes work on channels-last copies of the feature map, cut into chunks of channels: a
@@ -581,10 +590,13 @@ int dd_roi_align(dd_tensor input, dd_tensor rois, double spatial_scale, int64_t 
   DD_TRY
   const at::Tensor& x = dd::unwrap(input);
   const at::Tensor& r = dd::unwrap(rois);
-  check_and_shape(x, r, pooled_h, pooled_w);
-  at::Tensor result = x.device().is_cpu()
-                          ? RoiAlignFunction::apply(x, r, spatial_scale, pooled_h, pooled_w, sampling_ratio, aligned != 0)
-                          : roi_align_torchvision(x, r, spatial_scale, pooled_h, pooled_w, sampling_ratio, aligned != 0);
+  at::Tensor result;
+  if (x.device().is_cpu()) {
+    check_and_shape(x, r, pooled_h, pooled_w);
+    result = RoiAlignFunction::apply(x, r, spatial_scale, pooled_h, pooled_w, sampling_ratio, aligned != 0);
+  } else {
+    result = roi_align_torchvision(x, r, spatial_scale, pooled_h, pooled_w, sampling_ratio, aligned != 0);
+  }
   *out = dd::wrap(std::move(result));
   DD_CATCH
 }

@@ -190,7 +190,6 @@ std::vector<RoiGeometry<T>> all_geometry(const at::Tensor& rois, double spatial_
   return geometry;
 }
 
-
 // ---- layout: channel chunks of channels-last copies, blocks of prepared samples ----
 // Both passes work on channels-last copies of the feature map, cut into chunks of channels: a
 // sample's four neighbours are then four contiguous channel vectors and every inner loop is an

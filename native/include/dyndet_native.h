@@ -103,6 +103,15 @@ DD_API const char* dd_op_schema(dd_op op);
 DD_API int dd_op_call(dd_op op, const dd_value* args, int32_t nargs, dd_value* results, int32_t cap,
                       int32_t* nresults);
 
+/* ---- detection ops ----
+ * RoIAlign with the exact arithmetic of torchvision 0.14's CPU kernel (bit-identical outputs and input
+ * gradients), parallel over channel chunks in both passes, as an autograd function.
+ * input (N, C, H, W) float32/float64; rois (K, 5) = (batch index, x1, y1, x2, y2) of the same dtype;
+ * sampling_ratio <= 0 = adaptive (ceil(roi size / pooled size)); aligned != 0 shifts by -0.5 pixel.
+ * *out = (K, C, pooled_h, pooled_w). Non-CPU inputs go to torchvision's kernel (dd_load_library first). */
+DD_API int dd_roi_align(dd_tensor input, dd_tensor rois, double spatial_scale, int64_t pooled_h, int64_t pooled_w,
+                        int64_t sampling_ratio, int aligned, dd_tensor* out);
+
 /* ---- images: JPEG (libjpeg-turbo: baseline, progressive, greyscale, CMYK) and PNG (libpng) ----
  * Inputs are whole encoded files in memory; the format is detected from the first bytes. A truncated
  * or corrupt file is an error (status 1, one-line message), never a crash. */

@@ -169,15 +169,42 @@ public static unsafe class Functional
     // ---- torchvision ----
 
     /// <summary>
-    /// torchvision's <c>roi_align</c>: pools each RoI (K, 5) = (batch index, x1, y1, x2, y2) of
-    /// <paramref name="input"/> to (<paramref name="outputHeight"/>, <paramref name="outputWidth"/>), sampling
-    /// <paramref name="samplingRatio"/> points per bin (≤ 0: adaptive, ceil(roi/out)); <paramref name="aligned"/>
-    /// shifts by −0.5 pixel (MMDetection's default).
+    /// RoIAlign (torchvision's <c>roi_align</c>): pools each RoI (K, 5) = (batch index, x1, y1, x2, y2) of
+    /// <paramref name="input"/> (N, C, H, W) to (K, C, <paramref name="outputHeight"/>, <paramref name="outputWidth"/>),
+    /// averaging <paramref name="samplingRatio"/>² bilinear samples per bin (≤ 0: adaptive, ceil(roi/out) per side);
+    /// <paramref name="aligned"/> shifts by −0.5 pixel (MMDetection's default). RoI coordinates are multiplied by
+    /// <paramref name="spatialScale"/> (1/stride). Input and RoIs must share the dtype (float32 or float64).
     /// </summary>
+    /// <param name="input">Features (N, C, H, W).</param>
+    /// <param name="rois">RoIs (K, 5); batch indices in [0, N).</param>
+    /// <param name="spatialScale">Factor from RoI to feature coordinates.</param>
+    /// <param name="outputHeight">Pooled height (≥ 1).</param>
+    /// <param name="outputWidth">Pooled width (≥ 1).</param>
+    /// <param name="samplingRatio">Samples per bin side; ≤ 0 adaptive (default 0).</param>
+    /// <param name="aligned">Half-pixel alignment (default true).</param>
+    /// <param name="implementation">
+    /// <see cref="RoiAlignImplementation.Native"/> (default): DynDet's multi-threaded CPU kernel, bit-identical to
+    /// torchvision's; <see cref="RoiAlignImplementation.TorchVision"/>: torchvision's own op.
+    /// </param>
     public static Tensor RoiAlign(Tensor input, Tensor rois, double spatialScale, long outputHeight, long outputWidth,
-        long samplingRatio = 0, bool aligned = true) =>
-        TorchVision.RoiAlign.Call1([DdValue.Of(input), DdValue.Of(rois), DdValue.Of(spatialScale),
-            DdValue.Of(outputHeight), DdValue.Of(outputWidth), DdValue.Of(samplingRatio), DdValue.Of(aligned)], input, rois);
+        long samplingRatio = 0, bool aligned = true, RoiAlignImplementation implementation = RoiAlignImplementation.Native)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(rois);
+        if (implementation == RoiAlignImplementation.TorchVision)
+        {
+            return TorchVision.RoiAlign.Call1([DdValue.Of(input), DdValue.Of(rois), DdValue.Of(spatialScale),
+                DdValue.Of(outputHeight), DdValue.Of(outputWidth), DdValue.Of(samplingRatio), DdValue.Of(aligned)],
+                input, rois);
+        }
+
+        int status = NativeMethods.dd_roi_align(input.RawHandle, rois.RawHandle, spatialScale, outputHeight, outputWidth,
+            samplingRatio, aligned ? 1 : 0, out IntPtr handle);
+        GC.KeepAlive(input);
+        GC.KeepAlive(rois);
+        Check.Status(status);
+        return new Tensor(handle);
+    }
 
     /// <summary>
     /// torchvision's <c>nms</c>: indices (int64) of the boxes (N, 4) kept by greedy non-maximum suppression at

@@ -38,6 +38,11 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int dd_cuda_device_count();
 
+    // ---- detection ops ----
+    [LibraryImport(Library)]
+    internal static partial int dd_roi_align(IntPtr input, IntPtr rois, double spatialScale, long pooledHeight,
+        long pooledWidth, long samplingRatio, int aligned, out IntPtr output);
+
     // ---- tensors ----
     [LibraryImport(Library)]
     internal static partial void dd_tensor_free(IntPtr tensor);

@@ -5,7 +5,8 @@ namespace DynDet.Models.RoIHeads;
 
 /// <summary>
 /// MMDetection's <c>SingleRoIExtractor</c> (SPEC §2.2): each RoI is mapped to one pyramid level and pooled
-/// there with RoIAlign (torchvision's kernel) to a fixed square; results come back in the RoIs' order.
+/// there with RoIAlign (DynDet's native kernel by default, bit-identical to torchvision's and multi-threaded) to a
+/// fixed square; results come back in the RoIs' order.
 /// </summary>
 public sealed class RoiExtractor
 {
@@ -41,6 +42,9 @@ public sealed class RoiExtractor
     /// <summary>RoI-to-level rule.</summary>
     public RoiLevelMapper Mapper { get; }
 
+    /// <summary>The RoIAlign kernel: DynDet's native one (default) or torchvision's (same results, one thread).</summary>
+    public RoiAlignImplementation Implementation { get; init; } = RoiAlignImplementation.Native;
+
     /// <summary>Pools RoIs (R, 5) = (batch index, x1, y1, x2, y2) from <paramref name="features"/> (finest first) to (R, C, s, s).</summary>
     public Tensor Extract(IReadOnlyList<Tensor> features, Tensor rois)
     {
@@ -59,7 +63,7 @@ public sealed class RoiExtractor
             }
 
             pooled.Add(Functional.RoiAlign(features[l], rois.IndexSelect(0, index), 1.0 / Strides[l], OutputSize,
-                OutputSize, SamplingRatio, Aligned));
+                OutputSize, SamplingRatio, Aligned, Implementation));
             order.Add(index);
         }
 

@@ -99,7 +99,7 @@ public sealed class ResNet : Module<Tensor, Tensor[]>
         {
             foreach (var block in _stages[s])
             {
-                x = block.Forward(x);
+                x = Advance(block, x, outputs);
             }
 
             if (Options.OutIndices.Contains(s))
@@ -130,7 +130,7 @@ public sealed class ResNet : Module<Tensor, Tensor[]>
         {
             foreach (var block in stage)
             {
-                x = block.Forward(x);
+                x = Advance(block, x, []);
             }
         }
 
@@ -148,6 +148,21 @@ public sealed class ResNet : Module<Tensor, Tensor[]>
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// Runs one block and releases its input unless it is a returned feature map: like PyTorch's reference
+    /// counting, so activations do not pile up until the end of the pass (autograd keeps what it needs).
+    /// </summary>
+    private static Tensor Advance(ResNetBlock block, Tensor x, List<Tensor> keep)
+    {
+        var next = block.Forward(x);
+        if (!keep.Contains(x))
+        {
+            x.Dispose();
+        }
+
+        return next;
     }
 
     private Tensor Stem(Tensor input)

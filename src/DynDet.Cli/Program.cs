@@ -9,6 +9,7 @@ public static class Program
     /// <summary>Runs the command line; returns 0 on success, 2 on bad usage or input, 1 on internal failure.</summary>
     public static int Main(string[] args)
     {
+        ThreadDefaults.Apply();
         var root = new RootCommand("DynDet: object detection with dynamic training, on libtorch.");
         root.Options.Add(CliRunner.VerboseOption);
         foreach (var command in CommandCatalog.All())

@@ -59,6 +59,6 @@ public sealed record TrainConfig
     /// <summary>Random seed (0).</summary>
     public int Seed { get; init; }
 
-    /// <summary>Intra-op threads (0: libtorch's default).</summary>
+    /// <summary>Intra-op threads (0: the process default; the dyndet command uses every logical CPU).</summary>
     public int Threads { get; init; }
 }

@@ -96,12 +96,25 @@ public sealed class Trainer
 
         var window = new LossWindow();
         long iteration = start;
+        // DYNDET_PROFILE=1 prints where the run's time went, phase by phase (data wait, forward parts, backward).
+        bool profile = Environment.GetEnvironmentVariable("DYNDET_PROFILE") == "1";
+        PhaseProfiler.Enabled = profile;
+        var loopClock = Stopwatch.StartNew();
         var reason = TrainingStopReason.Completed;
         using (var progress = _options.ShowProgress ? new ProgressReporter("train", maxIterations, _log) : null)
         using (var batches = loader.Open(start, maxIterations - start))
         {
-            while (batches.TryTake(out var batch))
+            while (true)
             {
+                DetectionBatch? batch;
+                using (PhaseProfiler.Measure("data.wait"))
+                {
+                    if (!batches.TryTake(out batch))
+                    {
+                        break;
+                    }
+                }
+
                 using (batch)
                 {
                     schedule.Apply(optimizer, iteration);
@@ -145,6 +158,13 @@ public sealed class Trainer
             }
         }
 
+        if (profile)
+        {
+            PhaseProfiler.Enabled = false;
+            _log.Write(PhaseProfiler.Report(loopClock.Elapsed.TotalMilliseconds, (int)Math.Max(1, iteration - start)));
+            PhaseProfiler.Reset();
+        }
+
         TrainingCheckpoint.Save(latest, model, optimizer, iteration);
         EvaluationReport? final = null;
         if (reason == TrainingStopReason.Completed && _options.ValData is not null)
@@ -177,13 +197,21 @@ public sealed class Trainer
         }
 
         optimizer.ZeroGrad();
-        losses.Total.Backward();
+        using (PhaseProfiler.Measure("backward"))
+        {
+            losses.Total.Backward();
+        }
+
         if (gradClip is double maxNorm)
         {
             GradientClipping.ClipGradNorm(optimizer.Groups.SelectMany(g => g.Parameters), maxNorm);
         }
 
-        optimizer.Step();
+        using (PhaseProfiler.Measure("sgd.step"))
+        {
+            optimizer.Step();
+        }
+
         var result = new Dictionary<string, double>(names.Length + 1);
         for (int k = 0; k < names.Length; k++)
         {

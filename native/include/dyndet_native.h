@@ -127,6 +127,10 @@ DD_API int dd_image_encode(const uint8_t* pixels, int32_t width, int32_t height,
                            int32_t level, void** out, int64_t* out_size);
 DD_API void dd_image_free(void* buffer);
 
+/* ---- detection ops ---- */
+/* Greedy NMS with torchvision's decisions; keeps at most max_keep boxes (<= 0: all). Indices by score. */
+DD_API int dd_nms(dd_tensor boxes, dd_tensor scores, double iou_threshold, int64_t max_keep, dd_tensor* out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -64,6 +64,7 @@ public sealed class OpsParityTests : TorchTest
         var t = Load();
         TensorAssert.Close(t["roi_align"], Functional.RoiAlign(t["feat"], t["rois"], 0.5, 7, 7, 0, aligned: true,
             implementation: RoiAlignImplementation.TorchVision), 1e-6);
+        Assert.Equal(t["nms"].ToArray<long>(), Functional.Nms(t["boxes"], t["scores"], 0.5, useTorchVision: true).ToArray<long>());
         Assert.Equal(t["nms"].ToArray<long>(), Functional.Nms(t["boxes"], t["scores"], 0.5).ToArray<long>());
     }
 
@@ -76,5 +77,28 @@ public sealed class OpsParityTests : TorchTest
         TensorAssert.Close(t["kth5"], v.KthValue(5).Values, 0, 0);
         TensorAssert.Close(t["median"], v.Median(), 0, 0);
         Assert.Equal(t["topk"].ToArray<long>(), v.TopK(6).Indices.ToArray<long>());
+    }
+
+    [Fact]
+    public void Native_nms_equals_torchvisions_and_a_capped_run_is_its_prefix()
+    {
+        using var scope = Engine.NewDisposeScope();
+        Engine.ManualSeed(9);
+        // Many overlapping boxes, some exact duplicates and tied scores, at several thresholds.
+        var corners = Tensor.Rand(3000, 2) * 200;
+        var boxes = Tensor.Cat([corners, corners + Tensor.Rand(3000, 2) * 60 + 1], 1);
+        boxes = Tensor.Cat([boxes, boxes.Narrow(0, 0, 200)]);
+        var scores = (Tensor.Rand(3200) * 50).Round() / 50;
+        foreach (double threshold in new[] { 0.3, 0.5, 0.7, 0.85, 0.99 })
+        {
+            long[] reference = Functional.Nms(boxes, scores, threshold, useTorchVision: true).ToArray<long>();
+            Assert.Equal(reference, Functional.Nms(boxes, scores, threshold).ToArray<long>());
+            long[] capped = Functional.Nms(boxes, scores, threshold, maxKeep: 137).ToArray<long>();
+            Assert.Equal(reference.Take(137), capped);
+        }
+
+        Assert.Equal(0, Functional.Nms(Tensor.Zeros(0, 4), Tensor.Zeros(0), 0.5).Size(0));
+        var e = Assert.Throws<TorchException>(() => Functional.Nms(Tensor.Zeros(3, 5), Tensor.Zeros(3), 0.5));
+        Assert.StartsWith("nms: boxes must be (N, 4)", e.Message, StringComparison.Ordinal);
     }
 }

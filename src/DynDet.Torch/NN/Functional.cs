@@ -207,9 +207,34 @@ public static unsafe class Functional
     }
 
     /// <summary>
-    /// torchvision's <c>nms</c>: indices (int64) of the boxes (N, 4) kept by greedy non-maximum suppression at
-    /// <paramref name="iouThreshold"/>, in decreasing score order.
+    /// Greedy non-maximum suppression with torchvision's decisions: indices (int64) of the boxes (N, 4) kept at
+    /// <paramref name="iouThreshold"/>, in decreasing score order. With <paramref name="maxKeep"/> &gt; 0 it stops
+    /// after that many, returning exactly the first <paramref name="maxKeep"/> of the full result, faster. CPU
+    /// tensors run DynDet's kernel (native/src/nms.cpp); others, or <paramref name="useTorchVision"/>, run
+    /// torchvision's op (and are then cut to <paramref name="maxKeep"/>).
     /// </summary>
-    public static Tensor Nms(Tensor boxes, Tensor scores, double iouThreshold) =>
-        TorchVision.Nms.Call1([DdValue.Of(boxes), DdValue.Of(scores), DdValue.Of(iouThreshold)], boxes, scores);
+    public static Tensor Nms(Tensor boxes, Tensor scores, double iouThreshold, long maxKeep = -1, bool useTorchVision = false)
+    {
+        ArgumentNullException.ThrowIfNull(boxes);
+        ArgumentNullException.ThrowIfNull(scores);
+        if (useTorchVision || boxes.Device.Type != DeviceType.Cpu)
+        {
+            var all = TorchVision.Nms.Call1([DdValue.Of(boxes), DdValue.Of(scores), DdValue.Of(iouThreshold)], boxes, scores);
+            if (maxKeep <= 0 || all.Size(0) <= maxKeep)
+            {
+                return all;
+            }
+
+            using (all)
+            {
+                return all.Narrow(0, 0, maxKeep);
+            }
+        }
+
+        int status = NativeMethods.dd_nms(boxes.RawHandle, scores.RawHandle, iouThreshold, maxKeep, out IntPtr handle);
+        GC.KeepAlive(boxes);
+        GC.KeepAlive(scores);
+        Check.Status(status);
+        return new Tensor(handle);
+    }
 }

@@ -43,6 +43,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int dd_roi_align(IntPtr input, IntPtr rois, double spatialScale, long pooledHeight,
         long pooledWidth, long samplingRatio, int aligned, out IntPtr output);
 
+    [LibraryImport(Library)]
+    internal static partial int dd_nms(IntPtr boxes, IntPtr scores, double iouThreshold, long maxKeep, out IntPtr keep);
+
     // ---- tensors ----
     [LibraryImport(Library)]
     internal static partial void dd_tensor_free(IntPtr tensor);

@@ -20,8 +20,10 @@ public static class BatchedNms
     /// <param name="groupIds">(K) integer group of each box.</param>
     /// <param name="iouThreshold">Boxes overlapping a kept box by IoU &gt; this are dropped.</param>
     /// <param name="classAgnostic">Ignore the groups (plain NMS over all boxes; default false).</param>
+    /// <param name="maxKeep">Stop after this many kept boxes (≤ 0: keep all); the result is exactly the prefix of the full one.</param>
     /// <returns>int64 indices of the kept boxes, by decreasing score; owned by the caller's dispose scope.</returns>
-    public static Tensor Apply(Tensor boxes, Tensor scores, Tensor groupIds, double iouThreshold, bool classAgnostic = false)
+    public static Tensor Apply(Tensor boxes, Tensor scores, Tensor groupIds, double iouThreshold, bool classAgnostic = false,
+        long maxKeep = -1)
     {
         BoxOps.CheckBoxes(boxes, nameof(boxes), multipleOfFour: false);
         ArgumentNullException.ThrowIfNull(scores);
@@ -47,7 +49,7 @@ public static class BatchedNms
             forNms = boxes + offsets.Unsqueeze(1);
         }
 
-        return scope.MoveToOuter(Functional.Nms(forNms, scores.Reshape(-1), iouThreshold));
+        return scope.MoveToOuter(Functional.Nms(forNms, scores.Reshape(-1), iouThreshold, maxKeep));
     }
 
     /// <summary>
@@ -93,7 +95,7 @@ public static class BatchedNms
         var candidates = flatBoxes.IndexSelect(0, index);
         var candidateScores = flatScores.IndexSelect(0, index);
         var candidateLabels = labels.IndexSelect(0, index);
-        var keep = Apply(candidates, candidateScores, candidateLabels, iouThreshold);
+        var keep = Apply(candidates, candidateScores, candidateLabels, iouThreshold, maxKeep: maxPerImage);
         if (maxPerImage > 0 && keep.Size(0) > maxPerImage)
         {
             keep = keep.Narrow(0, 0, maxPerImage);

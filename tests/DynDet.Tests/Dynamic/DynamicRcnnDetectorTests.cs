@@ -60,7 +60,7 @@ public sealed class DynamicRcnnDetectorTests : TorchTest
             [Tensor.FromArray(new long[] { 0, 2 }), Tensor.FromArray(new long[] { 1 })]);
         double start = variant == "original" ? 0.4 : 0.5;
         Assert.Equal(start, model.RoiHead.IouThreshold);
-        var updates = new List<Dynamic.StrategyUpdate>();
+        var updates = new List<DynDet.Dynamic.StrategyUpdate>();
         for (int it = 1; it <= 2; it++)
         {
             using (Engine.NewDisposeScope())
@@ -68,7 +68,7 @@ public sealed class DynamicRcnnDetectorTests : TorchTest
                 model.Loss(batch);
             }
 
-            updates.AddRange(model.Strategies.Select(s => s.EndIteration(it)).OfType<Dynamic.StrategyUpdate>());
+            updates.AddRange(model.Strategies.Select(s => s.EndIteration(it)).OfType<DynDet.Dynamic.StrategyUpdate>());
         }
 
         Assert.Equal(["dla", "dsl"], updates.Select(u => u.Strategy).Order());

@@ -188,9 +188,8 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
             boxes = boxes.IndexSelect(0, kept);
             s = s.IndexSelect(0, kept);
             groups = groups.IndexSelect(0, kept);
-            var keep = BatchedNms.Apply(boxes, s, groups, config.NmsIou, classAgnostic: !config.NmsPerLevel);
-            long count = Math.Min(keep.Size(0), config.MaxPerImage);
-            proposals[i] = scope.MoveToOuter(boxes.IndexSelect(0, keep.Narrow(0, 0, count)));
+            var keep = BatchedNms.Apply(boxes, s, groups, config.NmsIou, classAgnostic: !config.NmsPerLevel, maxKeep: config.MaxPerImage);
+            proposals[i] = scope.MoveToOuter(boxes.IndexSelect(0, keep));
         }
 
         return proposals;

@@ -66,11 +66,11 @@ public sealed class StandardRoiHead : Module
     /// <summary>Dynamic R-CNN's strategies, or null.</summary>
     public DynamicRcnnHooks? Dynamic { get; }
 
-    /// <summary>The assigner's current positive IoU threshold.</summary>
-    public double IouThreshold => _assigner.PosIouThr;
+    /// <summary>The positive IoU threshold the next assignment uses (DLA's when dynamic).</summary>
+    public double IouThreshold => Dynamic?.LabelAssignment.Threshold ?? _assigner.PosIouThr;
 
-    /// <summary>The box loss's current SmoothL1 β.</summary>
-    public double Beta => _boxLoss.Beta;
+    /// <summary>The SmoothL1 β the next loss uses (DSL's when dynamic).</summary>
+    public double Beta => Dynamic?.SmoothL1.Beta ?? _boxLoss.Beta;
 
     /// <summary>
     /// Losses of a training batch (proposals per image, in network-input pixels, detached); feeds the dynamic

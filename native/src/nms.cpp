@@ -7,11 +7,24 @@
 // max_keep > 0 it stops after max_keep boxes are kept. Because the greedy pass decides boxes in score order,
 // the first max_keep kept boxes never depend on later ones: the capped result is exactly the prefix of the
 // full one. RPN proposals keep ≤ 1000 of several thousand candidates, so most of the work is skipped.
+#include <cmath>
+#include <limits>
 #include <vector>
 
 #include "common.h"
 
 namespace {
+
+// The smallest T strictly greater than the double threshold. torchvision compares `iou > threshold` with
+// the IoU promoted to double; `iou >= strict_bound<T>(threshold)` is the same test for every T value (the
+// bound's float predecessor is <= threshold because float rounding is to nearest), but stays in T, so the
+// inner loop vectorises (a float-to-double conversion per pair made it 13x slower).
+template <typename T>
+T strict_bound(double threshold) {
+  T bound = static_cast<T>(threshold);
+  if (static_cast<double>(bound) <= threshold) bound = std::nextafter(bound, std::numeric_limits<T>::infinity());
+  return bound;
+}
 
 template <typename T>
 at::Tensor greedy_nms(const at::Tensor& boxes, const at::Tensor& scores, double threshold, int64_t max_keep) {
@@ -30,6 +43,7 @@ at::Tensor greedy_nms(const at::Tensor& boxes, const at::Tensor& scores, double 
     area[k] = (x2[k] - x1[k]) * (y2[k] - y1[k]);
   }
   std::vector<uint8_t> suppressed(n, 0);
+  const T bound = strict_bound<T>(threshold);
   const int64_t cap = max_keep > 0 ? std::min(max_keep, n) : n;
   at::Tensor keep_t = at::empty({cap}, boxes.options().dtype(at::kLong));
   int64_t* keep = keep_t.data_ptr<int64_t>();
@@ -39,12 +53,19 @@ at::Tensor greedy_nms(const at::Tensor& boxes, const at::Tensor& scores, double 
     keep[kept++] = order[i];
     if (kept == cap) break;
     const T ix1 = x1[i], iy1 = y1[i], ix2 = x2[i], iy2 = y2[i], iarea = area[i];
+    // Branch-free so that the compiler vectorises it: a box already suppressed stays suppressed, and the
+    // IoU of every other box is computed and compared exactly as torchvision's scalar loop does.
+    const T* px1 = x1.data();
+    const T* py1 = y1.data();
+    const T* px2 = x2.data();
+    const T* py2 = y2.data();
+    const T* parea = area.data();
+    uint8_t* sup = suppressed.data();
     for (int64_t j = i + 1; j < n; ++j) {
-      if (suppressed[j]) continue;
-      const T w = std::max(static_cast<T>(0), std::min(ix2, x2[j]) - std::max(ix1, x1[j]));
-      const T h = std::max(static_cast<T>(0), std::min(iy2, y2[j]) - std::max(iy1, y1[j]));
+      const T w = std::max(static_cast<T>(0), std::min(ix2, px2[j]) - std::max(ix1, px1[j]));
+      const T h = std::max(static_cast<T>(0), std::min(iy2, py2[j]) - std::max(iy1, py1[j]));
       const T inter = w * h;
-      if (inter / (iarea + area[j] - inter) > threshold) suppressed[j] = 1;
+      sup[j] |= static_cast<uint8_t>(inter / (iarea + parea[j] - inter) >= bound);
     }
   }
   return keep_t.narrow(0, 0, kept);

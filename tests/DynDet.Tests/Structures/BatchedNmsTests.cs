@@ -2,6 +2,7 @@ using DynDet.Structures;
 using DynDet.Tests.Assignment;
 using DynDet.TestSupport;
 using DynDet.Torch;
+using DynDet.Torch.NN;
 
 namespace DynDet.Tests.Structures;
 
@@ -53,5 +54,19 @@ public sealed class BatchedNmsTests : TorchTest
         var (b, s, l) = BatchedNms.MultiClass(boxes, Tensor.Full([4, 3], 0.01), 0.05, 0.5, 100);
         Assert.Equal([0L, 4], b.Shape);
         Assert.Equal(0, s.NumElements + l.NumElements);
+    }
+
+    [Theory]
+    [InlineData(3f, 0.3, new long[] { 0 })] // IoU 0.3f = 0.30000001 > 0.3 in double: torchvision suppresses
+    [InlineData(7f, 0.7, new long[] { 0, 1 })] // IoU 0.7f = 0.69999999 < 0.7: torchvision keeps both
+    public void A_float_iou_at_the_threshold_is_compared_in_double_as_torchvision_does(float height, double threshold, long[] expected)
+    {
+        using var scope = Engine.NewDisposeScope();
+        var boxes = Tensor.FromArray(new float[] { 0, 0, 10, 10, 0, 0, 10, height }, 2, 4);
+        var scores = Tensor.FromArray(new float[] { 0.9f, 0.8f });
+        Assert.Equal(expected, Functional.Nms(boxes, scores, threshold).ToArray<long>());
+        Assert.Equal(expected, Functional.Nms(boxes, scores, threshold, useTorchVision: true).ToArray<long>());
+        // In double the IoU (30/100 or 70/100) equals the threshold exactly: not above it, both kept.
+        Assert.Equal([0L, 1], Functional.Nms(boxes.To(ScalarType.Float64), scores.To(ScalarType.Float64), threshold).ToArray<long>());
     }
 }

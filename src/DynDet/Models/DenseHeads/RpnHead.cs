@@ -188,7 +188,12 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
             boxes = boxes.IndexSelect(0, kept);
             s = s.IndexSelect(0, kept);
             groups = groups.IndexSelect(0, kept);
-            var keep = BatchedNms.Apply(boxes, s, groups, config.NmsIou, classAgnostic: !config.NmsPerLevel, maxKeep: config.MaxPerImage);
+            Tensor keep;
+            using (DynDet.Diagnostics.PhaseProfiler.Measure("rpn.proposals.nms"))
+            {
+                keep = BatchedNms.Apply(boxes, s, groups, config.NmsIou, classAgnostic: !config.NmsPerLevel, maxKeep: config.MaxPerImage);
+            }
+
             proposals[i] = scope.MoveToOuter(boxes.IndexSelect(0, keep));
         }
 

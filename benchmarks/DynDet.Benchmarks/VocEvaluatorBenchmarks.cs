@@ -19,7 +19,7 @@ public class VocEvaluatorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string root = Environment.GetEnvironmentVariable("DYNDET_RACCOON") ?? Path.Combine("..", "shared", "data", "raccoon");
+        string root = Environment.GetEnvironmentVariable("DYNDET_RACCOON") ?? FindRaccoon();
         var dataset = DatasetSpec.Open(Path.GetFullPath(root), "val");
         var random = new Random(7);
         _truth = new VocGroundTruth[dataset.Count];
@@ -55,4 +55,20 @@ public class VocEvaluatorBenchmarks
     /// <summary>Area-method mAP of the whole split.</summary>
     [Benchmark]
     public double MeanAveragePrecision() => VocEvaluator.Evaluate(_truth, _detections, 1).MeanAP;
+
+    // BenchmarkDotNet runs the job from its build folder: look for ../shared beside the repository upwards.
+    private static string FindRaccoon()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "..", "shared", "data", "raccoon");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("../shared/data/raccoon not found above " + Environment.CurrentDirectory +
+            "; set DYNDET_RACCOON to the dataset's root");
+    }
 }

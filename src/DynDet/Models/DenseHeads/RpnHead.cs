@@ -2,6 +2,7 @@ using DynDet.Assignment;
 using DynDet.Config;
 using DynDet.Data;
 using DynDet.Data.Transforms;
+using DynDet.Diagnostics;
 using DynDet.Losses;
 using DynDet.Structures;
 using DynDet.Torch;
@@ -189,7 +190,7 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
             s = s.IndexSelect(0, kept);
             groups = groups.IndexSelect(0, kept);
             Tensor keep;
-            using (DynDet.Diagnostics.PhaseProfiler.Measure("rpn.proposals.nms"))
+            using (PhaseProfiler.Measure("rpn.proposals.nms"))
             {
                 keep = BatchedNms.Apply(boxes, s, groups, config.NmsIou, classAgnostic: !config.NmsPerLevel, maxKeep: config.MaxPerImage);
             }

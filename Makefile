@@ -8,7 +8,7 @@ SHELL := /bin/bash
 # Everything comes from Debian's archive: libtorch (CPU), OpenBLAS (OpenMP, like libtorch; the
 # reference BLAS is ~8x slower), torchvision's C++ ops and the Python reference for parity fixtures.
 APT_PACKAGES := libtorch-dev libopenblas0-openmp python3-torch python3-torchvision cmake g++ make \
-                libjpeg62-turbo-dev libpng-dev kbd
+                libjpeg62-turbo-dev libpng-dev
 DOTNET ?= dotnet
 CONFIG ?= Release
 NATIVE_LIB := native/build/libdyndet_native.so

@@ -4,22 +4,27 @@ using DynDet.Visualization;
 
 namespace DynDet.Tests.Visualization;
 
-/// <summary><see cref="DetectionPainter"/>: boxes in the class colour, white label text from the font, threshold.</summary>
+/// <summary><see cref="DetectionPainter"/>: boxes in the class colour, white anti-aliased label text from the shipped font, threshold.</summary>
 public sealed class DetectionPainterTests
 {
     private static readonly string[] Names = ["cat", "dog"];
     private static readonly (byte R, byte G, byte B) Background = (90, 90, 90);
 
     [Fact]
-    public void Box_edges_have_one_class_colour_and_the_label_is_the_fonts_glyphs_in_white()
+    public void The_label_font_is_DejaVu_Sans_Bold_from_the_assembly()
+    {
+        Assert.Equal("DejaVu Sans", LabelFont.Default.FamilyName);
+        Assert.True(DetectionPainter.LabelBandHeight(DetectionPainter.TextSize) is >= 14 and <= 20);
+    }
+
+    [Fact]
+    public void Box_edges_have_one_class_colour_and_the_label_is_white_text_on_a_band_of_that_colour()
     {
         var image = Filled(200, 200);
-        var detections = new ImageDetections(1, [50, 60, 150, 160], [0.9f], [1]);
-        var drawn = DetectionPainter.Draw(image, detections, Names);
+        var drawn = DetectionPainter.Draw(image, new ImageDetections(1, [50, 60, 150, 160], [0.9f], [1]), Names);
 
         var colour = Pixel(drawn, 50, 110);
-        Assert.NotEqual(Background, colour);
-        Assert.NotEqual(((byte)255, (byte)255, (byte)255), colour);
+        Assert.Equal(DetectionPainter.ClassColour(1), colour);
         foreach (var (x, y) in new[] { (51, 110), (149, 110), (148, 110), (100, 60), (100, 61), (100, 159), (100, 158) })
         {
             Assert.Equal(colour, Pixel(drawn, x, y));
@@ -29,26 +34,36 @@ public sealed class DetectionPainterTests
         Assert.Equal(Background, Pixel(drawn, 52, 110)); // 2 px edges on a small image
         Assert.Equal(Background, Pixel(drawn, 151, 110));
 
-        // The label "dog 0.90" sits on a class-coloured band just above the box: white exactly where the glyphs are set.
-        var font = BitmapFont.Default;
-        const string text = "dog 0.90";
-        int top = 60 - (font.Height + 2);
-        int whites = 0;
-        for (int y = top; y < 60; y++)
+        // The band "dog 0.90" sits just above the box: every pixel is the class colour, white, or a blend of the two
+        // (anti-aliased glyph edges), with a good number of white pixels, and nothing is drawn above it.
+        int top = 60 - DetectionPainter.LabelBandHeight(DetectionPainter.TextSize);
+        var (ink, width) = Band(drawn, top, 60, 50, colour);
+        Assert.True(ink > 60, $"only {ink} text pixels in the label");
+        Assert.True(width is > 40 and < 100, $"label band {width} px wide for 'dog 0.90'");
+        for (int x = 40; x < 160; x++)
         {
-            for (int x = 50; x < 50 + (text.Length * font.Width) + 4; x++)
+            Assert.Equal(Background, Pixel(drawn, x, top - 1));
+        }
+
+        Assert.True(image.Pixels.ToArray().All(v => v == 90), "the input image was modified");
+    }
+
+    [Fact]
+    public void Different_label_text_draws_different_glyphs()
+    {
+        var a = DetectionPainter.Draw(Filled(120, 120), new ImageDetections(1, [10, 40, 110, 100], [0.5f], [0]), Names);
+        var b = DetectionPainter.Draw(Filled(120, 120), new ImageDetections(1, [10, 40, 110, 100], [0.5f], [0]), ["cow", "dog"]);
+        int top = 40 - DetectionPainter.LabelBandHeight(DetectionPainter.TextSize);
+        int differing = 0;
+        for (int y = top; y < 40; y++)
+        {
+            for (int x = 10; x < 110; x++)
             {
-                int gx = x - 52, gy = y - top - 1;
-                bool glyph = gx >= 0 && gy >= 0 && gy < font.Height && gx < text.Length * font.Width &&
-                    font.IsSet(text[gx / font.Width], gx % font.Width, gy);
-                Assert.Equal(glyph ? ((byte)255, (byte)255, (byte)255) : colour, Pixel(drawn, x, y));
-                whites += glyph ? 1 : 0;
+                differing += Pixel(a, x, y) != Pixel(b, x, y) ? 1 : 0;
             }
         }
 
-        Assert.True(whites > 50);
-        Assert.Equal(Background, Pixel(drawn, 100, top - 1));
-        Assert.True(image.Pixels.ToArray().All(v => v == 90), "the input image was modified");
+        Assert.True(differing > 20, $"'cat 0.50' and 'cow 0.50' differ in only {differing} pixels");
     }
 
     [Fact]
@@ -68,19 +83,21 @@ public sealed class DetectionPainterTests
         var image = Filled(120, 120);
         var drawn = DetectionPainter.Draw(image, new ImageDetections(1, [10, 0, 110, 100], [0.5f], [0]), Names);
         var colour = Pixel(drawn, 10, 50);
-        // Band from y = 2 (below the 2 px top edge) over the font height: some white text pixels there.
-        int whites = 0;
-        for (int y = 2; y < 2 + BitmapFont.Default.Height + 2; y++)
-        {
-            for (int x = 10; x < 60; x++)
-            {
-                var p = Pixel(drawn, x, y);
-                Assert.True(p == colour || p == ((byte)255, (byte)255, (byte)255), $"pixel ({x}, {y}) is {p}");
-                whites += p == ((byte)255, (byte)255, (byte)255) ? 1 : 0;
-            }
-        }
+        // The band starts below the 2 px top edge.
+        var (ink, _) = Band(drawn, 2, 2 + DetectionPainter.LabelBandHeight(DetectionPainter.TextSize), 10, colour);
+        Assert.True(ink > 40, $"only {ink} text pixels in the label");
+    }
 
-        Assert.True(whites > 20);
+    [Fact]
+    public void Large_images_get_thicker_boxes_and_bigger_text()
+    {
+        var drawn = DetectionPainter.Draw(Filled(1300, 400), new ImageDetections(1, [100, 100, 600, 300], [0.9f], [0]), Names);
+        var colour = DetectionPainter.ClassColour(0);
+        Assert.Equal(colour, Pixel(drawn, 102, 200));
+        Assert.Equal(Background, Pixel(drawn, 103, 200));
+        int top = 100 - DetectionPainter.LabelBandHeight(2 * DetectionPainter.TextSize);
+        var (ink, width) = Band(drawn, top, 100, 100, colour);
+        Assert.True(ink > 200 && width > 90, $"{ink} text pixels over {width} px");
     }
 
     [Fact]
@@ -90,6 +107,43 @@ public sealed class DetectionPainterTests
         var drawn = DetectionPainter.Draw(image, new ImageDetections(1, [-20, -30, 80, 90], [0.9f], [0]), Names);
         Assert.Equal((50, 40), (drawn.Width, drawn.Height));
     }
+
+    /// <summary>
+    /// Checks rows [top, bottom) from <paramref name="left"/>: the band's pixels are blends of the colour and white;
+    /// returns the count of (nearly) white pixels and the band's width.
+    /// </summary>
+    private static (int Ink, int Width) Band(RgbImage drawn, int top, int bottom, int left, (byte R, byte G, byte B) colour)
+    {
+        int width = 0;
+        while (left + width < drawn.Width && Pixel(drawn, left + width, top) != Background)
+        {
+            width++;
+        }
+
+        int ink = 0;
+        for (int y = top; y < bottom; y++)
+        {
+            for (int x = left; x < left + width; x++)
+            {
+                var p = Pixel(drawn, x, y);
+                Assert.True(IsBlend(p, colour), $"pixel ({x}, {y}) = {p} is not between {colour} and white");
+                ink += p.R > 240 && p.G > 240 && p.B > 240 ? 1 : 0;
+            }
+        }
+
+        return (ink, width);
+    }
+
+    private static bool IsBlend((byte R, byte G, byte B) p, (byte R, byte G, byte B) c)
+    {
+        // p = c + t (255 - c) for one t in [0, 1], within rounding.
+        double t = Math.Max(Math.Max(Fraction(p.R, c.R), Fraction(p.G, c.G)), Fraction(p.B, c.B));
+        return Near(p.R, c.R, t) && Near(p.G, c.G, t) && Near(p.B, c.B, t);
+    }
+
+    private static double Fraction(byte p, byte c) => c == 255 ? 0 : (p - c) / (255.0 - c);
+
+    private static bool Near(byte p, byte c, double t) => p >= c - 1 && Math.Abs(p - (c + (t * (255 - c)))) <= 3;
 
     private static RgbImage Filled(int width, int height)
     {

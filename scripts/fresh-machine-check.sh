@@ -3,7 +3,7 @@
 #
 # Builds a clean Debian 12 root (debootstrap --variant=minbase bookworm, from the archive this machine's apt
 # already uses), binds this machine's .NET SDK into it read-only (with this machine's DNS settings and certificate
-# authorities: the NuGet and Debian feeds are reached through them), copies in a clone of the repository (HEAD,
+# authorities, copied in: the NuGet and Debian feeds are reached through them), copies in a clone of the repository (HEAD,
 # committed work only) with ../shared beside it, and runs there, as a new user would:
 #   make test                                   (installs the packages with apt-get, builds, runs every test)
 #   ./dyndet train ... --max-iters 2            (a two-iteration training run on synthetic data)
@@ -32,11 +32,9 @@ if [ "${FRESH_STAGE:-}" = "inside" ]; then
   mount -t proc proc "$root/proc"
   mount -t sysfs sys "$root/sys"
   mount --rbind /dev "$root/dev"
-  mkdir -p "$root/usr/share/dotnet" "$root/etc/ssl/certs" "$root/usr/share/ca-certificates"
+  mkdir -p "$root/usr/share/dotnet"
   mount --bind -o ro "$DOTNET_ROOT_HOST" "$root/usr/share/dotnet"
   mount -o remount,bind,ro "$root/usr/share/dotnet"
-  mount --bind -o ro /etc/ssl/certs "$root/etc/ssl/certs"
-  mount --bind -o ro /usr/share/ca-certificates "$root/usr/share/ca-certificates"
   ln -sf /usr/share/dotnet/dotnet "$root/usr/bin/dotnet"
   cp -L /etc/resolv.conf "$root/etc/resolv.conf"
   # The .NET and NuGet settings of this machine's environment (telemetry off, certificate revocation mode, ...).
@@ -75,7 +73,7 @@ rm -rf "$root"
 mkdir -p "$root"
 start=$(date +%s)
 say "debootstrap --variant=minbase bookworm $root (from this machine's archive)"
-debootstrap --variant=minbase --include=debian-archive-keyring,make,git,libicu72,libssl3,zlib1g,libstdc++6 bookworm "$root" "$mirror" \
+debootstrap --variant=minbase --include=debian-archive-keyring,ca-certificates,make,git,libicu72,libssl3,zlib1g,libstdc++6 bookworm "$root" "$mirror" \
   > "$root.debootstrap.log" 2>&1 || { tail -20 "$root.debootstrap.log" >&2; die "debootstrap failed (log: $root.debootstrap.log)"; }
 say "root built in $(( $(date +%s) - start )) s"
 
@@ -85,6 +83,10 @@ for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.l
   [ -f "$f" ] && cp "$f" "$root$f"
 done
 for f in /etc/apt/apt.conf.d/*; do [ -f "$f" ] && cp "$f" "$root/etc/apt/apt.conf.d/"; done
+
+# This machine's certificate authorities (copied, not bound: apt in the root updates Debian's own bundle).
+cp -a /etc/ssl/certs/. "$root/etc/ssl/certs/"
+[ -d /usr/local/share/ca-certificates ] && cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
 
 mkdir -p "$root/work"
 git clone -q --no-local "$here" "$root/work/dyndet"

@@ -60,6 +60,10 @@ public sealed unsafe class NativeBoundaryTests : TorchTest
 
         Assert.NotEqual(0, status);
         Assert.Contains("more bytes than int64 can count", Check.LastError(), StringComparison.Ordinal);
+
+        // Factories go through aten, which checks the same product itself.
+        var factory = Assert.Throws<TorchException>(() => Tensor.Zeros(1L << 32, 1L << 32));
+        Assert.Contains("overflow", factory.Message, StringComparison.Ordinal);
         Assert.Equal(before, Engine.LiveTensors);
     }
 

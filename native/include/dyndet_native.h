@@ -2,9 +2,13 @@
  * dyndet_native: the thin C ABI between DynDet's C# code and libtorch.
  *
  * Rules every export follows (see ../shared/ENGINE.md):
- *  - returns an int status (0 = ok, non-zero = error) unless it cannot fail;
+ *  - returns an int status (0 = ok, non-zero = error); values come back through out-pointers. The few
+ *    exceptions say what they return on failure (a null pointer, 0), and two cannot fail at all;
  *  - catches std::exception and "..." so no C++ exception crosses into .NET;
- *  - on failure leaves a one-line message in a thread-local buffer read by dd_last_error().
+ *  - on failure leaves a one-line message in a thread-local buffer read by dd_last_error();
+ *  - a null handle or pointer argument is such a failure, never a crash; caller buffers come with their
+ *    length in bytes (or elements, where named so), checked before they are read or written;
+ *  - a failed call that would have returned handles returns none: what it made is freed again.
  * Tensor handles are heap-allocated at::Tensor objects; each one counts in dd_live_tensors()
  * until dd_tensor_free releases it.
  */
@@ -54,52 +58,59 @@ typedef struct dd_value {
 /* ---- errors, runtime ---- */
 DD_API const char* dd_last_error(void);
 DD_API int64_t dd_live_tensors(void);
-DD_API void dd_set_num_threads(int32_t n);
-DD_API int32_t dd_get_num_threads(void);
-DD_API void dd_manual_seed(uint64_t seed);
+DD_API int dd_set_num_threads(int32_t n); /* n >= 1 */
+DD_API int dd_get_num_threads(int32_t* out);
+DD_API int dd_manual_seed(uint64_t seed);
 DD_API int dd_get_rng_state(dd_tensor* out);
 DD_API int dd_set_rng_state(dd_tensor state);
-/* Loads torchvision's C++ ops (roi_align, nms) when the library is found; 1 if loaded, 0 if not. */
+/* Loads torchvision's C++ ops (roi_align, nms) when the library is found; 1 if loaded, 0 if not (message set). */
 DD_API int dd_load_library(const char* path);
+/* 1 or 0; 0 (with a message) also when libtorch cannot tell. */
 DD_API int dd_cuda_is_available(void);
 DD_API int dd_cuda_device_count(void);
 
 /* ---- tensors ---- */
-DD_API void dd_tensor_free(dd_tensor t);
-DD_API int dd_tensor_from_data(const void* data, int32_t dtype, const int64_t* shape, int32_t ndim, dd_tensor* out);
+DD_API void dd_tensor_free(dd_tensor t); /* NULL: nothing to free */
+/* A new CPU tensor holding a copy of data: nbytes must equal numel(shape) x element size of dtype
+ * (sizes >= 0, product within int64), checked before data is read; data may be NULL only when nbytes is 0. */
+DD_API int dd_tensor_from_data(const void* data, int64_t nbytes, int32_t dtype, const int64_t* shape, int32_t ndim,
+                               dd_tensor* out);
+/* Copies the elements (row-major, to the CPU) into dst, which must hold exactly the tensor's nbytes. */
 DD_API int dd_tensor_copy_to(dd_tensor t, void* dst, int64_t nbytes);
 DD_API int dd_tensor_clone_handle(dd_tensor t, dd_tensor* out);
-DD_API int32_t dd_tensor_dtype(dd_tensor t);
-DD_API int32_t dd_tensor_dim(dd_tensor t);
-DD_API int dd_tensor_shape(dd_tensor t, int64_t* out, int32_t cap);
-DD_API int dd_tensor_strides(dd_tensor t, int64_t* out, int32_t cap);
-DD_API int64_t dd_tensor_numel(dd_tensor t);
-DD_API int64_t dd_tensor_storage_offset(dd_tensor t);
-DD_API void dd_tensor_device(dd_tensor t, int32_t* type, int32_t* index);
-DD_API int dd_tensor_is_contiguous(dd_tensor t);
+DD_API int dd_tensor_dtype(dd_tensor t, int32_t* out);
+DD_API int dd_tensor_dim(dd_tensor t, int32_t* out);
+DD_API int dd_tensor_shape(dd_tensor t, int64_t* out, int32_t cap);   /* cap: elements of out */
+DD_API int dd_tensor_strides(dd_tensor t, int64_t* out, int32_t cap); /* cap: elements of out */
+DD_API int dd_tensor_numel(dd_tensor t, int64_t* out);
+DD_API int dd_tensor_storage_offset(dd_tensor t, int64_t* out);
+DD_API int dd_tensor_device(dd_tensor t, int32_t* type, int32_t* index);
+DD_API int dd_tensor_is_contiguous(dd_tensor t, int32_t* out);
+/* The first element's address; NULL for a tensor without elements, and NULL with a message on failure. */
 DD_API void* dd_tensor_data_ptr(dd_tensor t);
 DD_API int dd_tensor_item_double(dd_tensor t, double* out);
 DD_API int dd_tensor_item_long(dd_tensor t, int64_t* out);
-DD_API int dd_tensor_same(dd_tensor a, dd_tensor b);
+DD_API int dd_tensor_same(dd_tensor a, dd_tensor b, int32_t* out);
 
 /* ---- autograd ---- */
-DD_API int dd_tensor_requires_grad(dd_tensor t);
+DD_API int dd_tensor_requires_grad(dd_tensor t, int32_t* out);
 DD_API int dd_tensor_set_requires_grad(dd_tensor t, int value);
 DD_API int dd_tensor_grad(dd_tensor t, dd_tensor* out); /* *out = NULL when undefined */
 DD_API int dd_tensor_set_grad(dd_tensor t, dd_tensor grad); /* grad NULL clears it */
-DD_API int dd_tensor_is_leaf(dd_tensor t);
+DD_API int dd_tensor_is_leaf(dd_tensor t, int32_t* out);
 DD_API int dd_backward(dd_tensor t, dd_tensor grad /* may be NULL */, int retain_graph);
 DD_API int dd_autograd_grad(const dd_tensor* outputs, const dd_tensor* grad_outputs /* entries may be NULL */,
                             int32_t n_out, const dd_tensor* inputs, int32_t n_in, int retain_graph,
                             int create_graph, dd_tensor* out_grads /* n_in handles, NULL if unused */);
 DD_API int dd_tensor_detach(dd_tensor t, dd_tensor* out);
 DD_API int dd_tensor_set_data(dd_tensor t, dd_tensor data);
+/* Grad mode is a thread-local flag: these two cannot fail. */
 DD_API int dd_grad_enabled(void);
 DD_API void dd_set_grad_enabled(int enabled);
 
 /* ---- generic operator calls through the c10 dispatcher ---- */
 DD_API int dd_op_find(const char* name, const char* overload, dd_op* out);
-DD_API const char* dd_op_schema(dd_op op);
+DD_API const char* dd_op_schema(dd_op op); /* NULL with a message for a null op */
 DD_API int dd_op_call(dd_op op, const dd_value* args, int32_t nargs, dd_value* results, int32_t cap,
                       int32_t* nresults);
 

@@ -75,6 +75,7 @@ at::Tensor greedy_nms(const at::Tensor& boxes, const at::Tensor& scores, double 
 
 extern "C" int dd_nms(dd_tensor boxes, dd_tensor scores, double iou_threshold, int64_t max_keep, dd_tensor* out) {
   DD_TRY
+  dd_tensor& keep = dd::out_ref(out, "out");
   const at::Tensor& b = dd::unwrap(boxes);
   const at::Tensor& s = dd::unwrap(scores);
   TORCH_CHECK(b.dim() == 2 && b.size(1) == 4, "boxes must be (N, 4), got ", b.sizes());
@@ -84,6 +85,6 @@ extern "C" int dd_nms(dd_tensor boxes, dd_tensor scores, double iou_threshold, i
   at::NoGradGuard no_grad;
   at::Tensor result;
   AT_DISPATCH_FLOATING_TYPES(b.scalar_type(), "nms", [&] { result = greedy_nms<scalar_t>(b, s, iou_threshold, max_keep); });
-  *out = dd::wrap(std::move(result));
+  keep = dd::wrap(std::move(result));
   DD_CATCH_PREFIX("nms: ")
 }

@@ -96,6 +96,7 @@ c10::IValue convert(const c10::Argument& arg, const c10::TypePtr& type, const dd
       }
     case TypeKind::StringType:
       if (v.kind != DD_STRING) mismatch(arg, type, v);
+      dd::checked_array(static_cast<const char*>(v.p), v.n, arg.name().c_str());
       return c10::IValue(std::string(static_cast<const char*>(v.p), static_cast<size_t>(v.n)));
     case TypeKind::DeviceObjType:
       if (v.kind != DD_DEVICE) mismatch(arg, type, v);
@@ -112,6 +113,7 @@ c10::IValue convert(const c10::Argument& arg, const c10::TypePtr& type, const dd
           }
           if (v.kind != DD_INT_LIST) mismatch(arg, type, v);
           const int64_t* data = static_cast<const int64_t*>(v.p);
+          dd::checked_array(data, v.n, arg.name().c_str());
           list.reserve(v.n);
           for (int64_t k = 0; k < v.n; ++k) list.push_back(data[k]);
           return c10::IValue(list);
@@ -119,6 +121,7 @@ c10::IValue convert(const c10::Argument& arg, const c10::TypePtr& type, const dd
         case TypeKind::FloatType: {
           if (v.kind != DD_DOUBLE_LIST) mismatch(arg, type, v);
           const double* data = static_cast<const double*>(v.p);
+          dd::checked_array(data, v.n, arg.name().c_str());
           c10::List<double> list;
           for (int64_t k = 0; k < v.n; ++k) list.push_back(data[k]);
           return c10::IValue(list);
@@ -126,6 +129,7 @@ c10::IValue convert(const c10::Argument& arg, const c10::TypePtr& type, const dd
         case TypeKind::BoolType: {
           if (v.kind != DD_BOOL_LIST) mismatch(arg, type, v);
           const uint8_t* data = static_cast<const uint8_t*>(v.p);
+          dd::checked_array(data, v.n, arg.name().c_str());
           c10::List<bool> list;
           for (int64_t k = 0; k < v.n; ++k) list.push_back(data[k] != 0);
           return c10::IValue(list);
@@ -133,6 +137,7 @@ c10::IValue convert(const c10::Argument& arg, const c10::TypePtr& type, const dd
         case TypeKind::TensorType: {
           if (v.kind != DD_TENSOR_LIST) mismatch(arg, type, v);
           const dd_tensor* data = static_cast<const dd_tensor*>(v.p);
+          dd::checked_array(data, v.n, arg.name().c_str());
           c10::List<at::Tensor> list;
           list.reserve(v.n);
           for (int64_t k = 0; k < v.n; ++k) list.push_back(dd::unwrap(data[k]));
@@ -141,6 +146,7 @@ c10::IValue convert(const c10::Argument& arg, const c10::TypePtr& type, const dd
         case TypeKind::OptionalType: {
           if (v.kind != DD_OPT_TENSOR_LIST && v.kind != DD_TENSOR_LIST) mismatch(arg, type, v);
           const dd_tensor* data = static_cast<const dd_tensor*>(v.p);
+          dd::checked_array(data, v.n, arg.name().c_str());
           c10::List<c10::optional<at::Tensor>> list;
           for (int64_t k = 0; k < v.n; ++k)
             list.push_back(data[k] == nullptr ? c10::optional<at::Tensor>() : c10::optional<at::Tensor>(dd::unwrap(data[k])));
@@ -158,6 +164,23 @@ c10::IValue convert(const c10::Argument& arg, const c10::TypePtr& type, const dd
                               ", which DynDet's op bridge does not support");
 }
 
+void free_handles(const std::vector<dd_tensor>& handles) noexcept {
+  for (dd_tensor h : handles) dd_tensor_free(h);
+}
+
+// Frees what a stored result owns (a tensor, or every tensor of a list) and leaves it None.
+void release_result(dd_value& value) noexcept {
+  if (value.kind == DD_TENSOR) {
+    dd_tensor_free(value.p);
+  } else if (value.kind == DD_TENSOR_LIST) {
+    auto* handles = static_cast<dd_tensor*>(value.p);
+    for (int64_t k = 0; k < value.n; ++k) dd_tensor_free(handles[k]);
+  }
+  value = dd_value{};
+  value.kind = DD_NONE;
+}
+
+// Converts one result; on failure it owns nothing (out is left without handles).
 void store_result(const c10::IValue& value, dd_value& out) {
   out = dd_value{};
   if (value.isNone()) {
@@ -181,13 +204,19 @@ void store_result(const c10::IValue& value, dd_value& out) {
     out.i = value.toBool() ? 1 : 0;
   } else if (value.isTensorList()) {
     auto list = value.toTensorList();
-    tensor_lists.emplace_back();
-    auto& handles = tensor_lists.back();
-    handles.reserve(list.size());
-    for (const at::Tensor& t : list) handles.push_back(t.defined() ? dd::wrap(t) : nullptr);
+    // Built aside and committed only when complete: a failure half way frees the handles made so far.
+    std::vector<dd_tensor> handles;
+    try {
+      handles.reserve(list.size());
+      for (const at::Tensor& t : list) handles.push_back(t.defined() ? dd::wrap(t) : nullptr);
+      tensor_lists.push_back(std::move(handles));
+    } catch (...) {
+      free_handles(handles);
+      throw;
+    }
     out.kind = DD_TENSOR_LIST;
-    out.p = handles.data();
-    out.n = static_cast<int64_t>(handles.size());
+    out.p = tensor_lists.back().data();
+    out.n = static_cast<int64_t>(tensor_lists.back().size());
   } else if (value.isIntList()) {
     int_lists.emplace_back(value.toIntVector());
     out.kind = DD_INT_LIST;
@@ -209,6 +238,8 @@ extern "C" {
 
 int dd_op_find(const char* name, const char* overload, dd_op* out) {
   DD_TRY
+  if (name == nullptr) throw std::invalid_argument("null operator name");
+  dd::out_ref(out, "out");
   std::string key = std::string(name) + "." + (overload ? overload : "");
   std::lock_guard<std::mutex> lock(cache_mutex);
   auto it = cache.find(key);
@@ -225,18 +256,31 @@ int dd_op_find(const char* name, const char* overload, dd_op* out) {
   std::string display = std::string(name) + (overload && *overload ? "." + std::string(overload) : "");
   std::ostringstream schema;
   schema << handle->schema();
-  auto* op = new CachedOp{*handle, display, display + ": ", schema.str()};
-  cache.emplace(key, op);
-  *out = op;
+  auto op = std::make_unique<CachedOp>(CachedOp{*handle, display, display + ": ", schema.str()});
+  CachedOp* cached = op.get();
+  cache.emplace(key, cached);
+  op.release();  // owned by the cache for the life of the process
+  *out = cached;
   DD_CATCH
 }
 
-const char* dd_op_schema(dd_op op) { return static_cast<CachedOp*>(op)->schema.c_str(); }
+const char* dd_op_schema(dd_op op) {
+  DD_TRY
+  if (op == nullptr) throw std::invalid_argument("null operator handle");
+  return static_cast<CachedOp*>(op)->schema.c_str();
+  DD_CATCH_RETURN("op_schema: ", nullptr)
+}
 
 int dd_op_call(dd_op op_handle, const dd_value* args, int32_t nargs, dd_value* results, int32_t cap,
                int32_t* nresults) {
   auto* op = static_cast<CachedOp*>(op_handle);
   DD_TRY
+  if (op == nullptr) throw std::invalid_argument("null operator handle");
+  int32_t& count_out = dd::out_ref(nresults, "nresults");
+  if (nargs < 0) throw std::invalid_argument("negative argument count " + std::to_string(nargs));
+  dd::checked_array(args, nargs, "args");
+  dd::checked_array(results, cap, "results");
+  count_out = 0;
   tensor_lists.clear();
   int_lists.clear();
   double_lists.clear();
@@ -263,16 +307,20 @@ int dd_op_call(dd_op op_handle, const dd_value* args, int32_t nargs, dd_value* r
     throw std::runtime_error("op returned " + std::to_string(stack.size()) + " results, caller expected at most " +
                              std::to_string(cap));
   }
-  int32_t count = 0;
+  // All or nothing: if result k cannot be stored, results 0..k-1 (tensors and tensor lists) are freed, so
+  // a failed call leaves the live-tensor count where it was.
+  int32_t stored = 0;
   try {
-    for (const c10::IValue& value : stack) store_result(value, results[count++]);
+    for (const c10::IValue& value : stack) {
+      store_result(value, results[stored]);
+      ++stored;
+    }
   } catch (...) {
-    for (int32_t k = 0; k < count - 1; ++k)
-      if (results[k].kind == DD_TENSOR) dd_tensor_free(results[k].p);
+    for (int32_t k = 0; k < stored; ++k) release_result(results[k]);
     throw;
   }
-  *nresults = count;
-  DD_CATCH_PREFIX(op->prefix)
+  count_out = stored;
+  DD_CATCH_PREFIX(op == nullptr ? "" : op->prefix.c_str())
 }
 
 }  // extern "C"

@@ -587,6 +587,7 @@ extern "C" {
 int dd_roi_align(dd_tensor input, dd_tensor rois, double spatial_scale, int64_t pooled_h, int64_t pooled_w,
                  int64_t sampling_ratio, int aligned, dd_tensor* out) {
   DD_TRY
+  dd_tensor& pooled = dd::out_ref(out, "out");
   const at::Tensor& x = dd::unwrap(input);
   const at::Tensor& r = dd::unwrap(rois);
   at::Tensor result;
@@ -596,7 +597,7 @@ int dd_roi_align(dd_tensor input, dd_tensor rois, double spatial_scale, int64_t 
   } else {
     result = roi_align_torchvision(x, r, spatial_scale, pooled_h, pooled_w, sampling_ratio, aligned != 0);
   }
-  *out = dd::wrap(std::move(result));
+  pooled = dd::wrap(std::move(result));
   DD_CATCH
 }
 

@@ -3,8 +3,8 @@ using System.CommandLine;
 namespace DynDet.Cli;
 
 /// <summary>
-/// Parses and runs a command with DynDet's exit-code contract: usage errors and
-/// <see cref="InputException"/> print one <c>error:</c> line and give 2; other exceptions give 1.
+/// Parses and runs a command with DynDet's exit-code contract: usage errors, <see cref="InputException"/>
+/// and a native library that cannot be loaded print one <c>error:</c> line and give 2; other exceptions give 1.
 /// </summary>
 public static class CliRunner
 {
@@ -38,11 +38,28 @@ public static class CliRunner
         bool verbose = parse.GetValue(VerboseOption);
         try
         {
+            // Help and version print without touching the native library, so they work where it is missing.
+            if (parse.Action is not null && ReferenceEquals(parse.Action, parse.CommandResult.Command.Action))
+            {
+                ApplyThreadDefaults();
+            }
+
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)
         {
             Console.Error.WriteLine($"error: {OneLine(e.Message)}");
+            if (verbose)
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return BadInput;
+        }
+        catch (Exception e) when (NativeLibraryFailure(e) is { } missing)
+        {
+            // A set-up problem, not a bug: the loader's message says what was tried and how to fix it.
+            Console.Error.WriteLine($"error: {OneLine(missing.Message)}");
             if (verbose)
             {
                 Console.Error.WriteLine(e);
@@ -66,6 +83,37 @@ public static class CliRunner
             }
 
             return InternalError;
+        }
+    }
+
+    /// <summary>
+    /// The <see cref="DllNotFoundException"/> of DynDet's native library loader, when it caused
+    /// <paramref name="e"/> (directly, or through a type initializer that made the first native call).
+    /// </summary>
+    private static DllNotFoundException? NativeLibraryFailure(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is DllNotFoundException missing)
+            {
+                return missing;
+            }
+        }
+
+        return null;
+    }
+
+    // A command that needs the native library reports its absence when it first calls it; one that does
+    // not need it (parts of `dyndet data`) still runs.
+    private static void ApplyThreadDefaults()
+    {
+        try
+        {
+            ThreadDefaults.Apply();
+        }
+        catch (DllNotFoundException)
+        {
+            // Reported by the command's first native call, if it makes one.
         }
     }
 

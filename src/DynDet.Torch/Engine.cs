@@ -17,11 +17,16 @@ public static class Engine
     /// <summary>Threads libtorch uses inside one op (intra-op parallelism); at least 1.</summary>
     public static int NumThreads
     {
-        get => NativeMethods.dd_get_num_threads();
+        get
+        {
+            Check.Status(NativeMethods.dd_get_num_threads(out int n));
+            return n;
+        }
+
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            NativeMethods.dd_set_num_threads(value);
+            Check.Status(NativeMethods.dd_set_num_threads(value));
         }
     }
 
@@ -29,7 +34,7 @@ public static class Engine
     public static bool CudaIsAvailable => NativeMethods.dd_cuda_is_available() != 0;
 
     /// <summary>Seeds libtorch's global CPU generator (and CUDA's, where present).</summary>
-    public static void ManualSeed(ulong seed) => NativeMethods.dd_manual_seed(seed);
+    public static void ManualSeed(ulong seed) => Check.Status(NativeMethods.dd_manual_seed(seed));
 
     /// <summary>A copy of the global CPU generator's state (a uint8 tensor), for checkpoints.</summary>
     public static Tensor GetRngState()

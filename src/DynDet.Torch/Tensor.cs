@@ -42,24 +42,47 @@ public sealed partial class Tensor : IDisposable
     public bool IsDisposed => _handle.IsClosed;
 
     /// <summary>Element type.</summary>
-    public ScalarType Dtype => (ScalarType)NativeMethods.dd_tensor_dtype(RawHandle);
+    public ScalarType Dtype
+    {
+        get
+        {
+            Check.Status(NativeMethods.dd_tensor_dtype(RawHandle, out int dtype));
+            GC.KeepAlive(this);
+            return (ScalarType)dtype;
+        }
+    }
 
     /// <summary>Number of dimensions.</summary>
-    public int Dim => NativeMethods.dd_tensor_dim(RawHandle);
+    public int Dim
+    {
+        get
+        {
+            Check.Status(NativeMethods.dd_tensor_dim(RawHandle, out int dim));
+            GC.KeepAlive(this);
+            return dim;
+        }
+    }
 
     /// <summary>Total number of elements.</summary>
-    public long NumElements => NativeMethods.dd_tensor_numel(RawHandle);
+    public long NumElements
+    {
+        get
+        {
+            Check.Status(NativeMethods.dd_tensor_numel(RawHandle, out long numel));
+            GC.KeepAlive(this);
+            return numel;
+        }
+    }
 
     /// <summary>The sizes of every dimension.</summary>
     public unsafe long[] Shape
     {
         get
         {
-            IntPtr h = RawHandle;
-            var shape = new long[NativeMethods.dd_tensor_dim(h)];
+            var shape = new long[Dim];
             fixed (long* p = shape)
             {
-                Check.Status(NativeMethods.dd_tensor_shape(h, p, shape.Length));
+                Check.Status(NativeMethods.dd_tensor_shape(RawHandle, p, shape.Length));
             }
 
             GC.KeepAlive(this);
@@ -72,11 +95,10 @@ public sealed partial class Tensor : IDisposable
     {
         get
         {
-            IntPtr h = RawHandle;
-            var strides = new long[NativeMethods.dd_tensor_dim(h)];
+            var strides = new long[Dim];
             fixed (long* p = strides)
             {
-                Check.Status(NativeMethods.dd_tensor_strides(h, p, strides.Length));
+                Check.Status(NativeMethods.dd_tensor_strides(RawHandle, p, strides.Length));
             }
 
             GC.KeepAlive(this);
@@ -85,17 +107,34 @@ public sealed partial class Tensor : IDisposable
     }
 
     /// <summary>Offset of the first element in the storage, in elements.</summary>
-    public long StorageOffset => NativeMethods.dd_tensor_storage_offset(RawHandle);
+    public long StorageOffset
+    {
+        get
+        {
+            Check.Status(NativeMethods.dd_tensor_storage_offset(RawHandle, out long offset));
+            GC.KeepAlive(this);
+            return offset;
+        }
+    }
 
     /// <summary>True when the elements are laid out contiguously in row-major order.</summary>
-    public bool IsContiguous => NativeMethods.dd_tensor_is_contiguous(RawHandle) != 0;
+    public bool IsContiguous
+    {
+        get
+        {
+            Check.Status(NativeMethods.dd_tensor_is_contiguous(RawHandle, out int contiguous));
+            GC.KeepAlive(this);
+            return contiguous != 0;
+        }
+    }
 
     /// <summary>The device holding the elements.</summary>
     public Device Device
     {
         get
         {
-            NativeMethods.dd_tensor_device(RawHandle, out int type, out int index);
+            Check.Status(NativeMethods.dd_tensor_device(RawHandle, out int type, out int index));
+            GC.KeepAlive(this);
             return new Device((DeviceType)type, index);
         }
     }
@@ -148,43 +187,92 @@ public sealed partial class Tensor : IDisposable
     public bool IsSameAs(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        bool same = NativeMethods.dd_tensor_same(RawHandle, other.RawHandle) != 0;
+        Check.Status(NativeMethods.dd_tensor_same(RawHandle, other.RawHandle, out int same));
         GC.KeepAlive(this);
         GC.KeepAlive(other);
-        return same;
+        return same != 0;
     }
 
     // ---- data in and out ----
 
-    /// <summary>Creates a CPU tensor holding a copy of <paramref name="data"/>, shaped as <paramref name="shape"/>.</summary>
+    /// <summary>
+    /// Creates a CPU tensor holding a copy of <paramref name="data"/>, shaped as <paramref name="shape"/>.
+    /// Throws <see cref="ArgumentException"/> when a size is negative, when the sizes' product overflows, or
+    /// when it differs from the data's length; the native side checks the byte count again before reading.
+    /// </summary>
     public static unsafe Tensor FromSpan<T>(ReadOnlySpan<T> data, params ReadOnlySpan<long> shape)
         where T : unmanaged
     {
-        long count = 1;
-        foreach (long s in shape)
-        {
-            if (s < 0)
-            {
-                throw new ArgumentException("negative dimension size", nameof(shape));
-            }
-
-            count *= s;
-        }
-
+        long count = ElementCount(shape);
         if (count != data.Length)
         {
-            throw new ArgumentException($"shape holds {count} elements but data has {data.Length}", nameof(shape));
+            throw new ArgumentException(
+                $"shape {ShapeText(shape)} holds {count} elements but data has {data.Length}", nameof(shape));
         }
 
         ScalarType dtype = ScalarTypes.Of<T>();
+        long bytes = checked((long)data.Length * sizeof(T));
         IntPtr handle;
         fixed (T* d = data)
         fixed (long* s = shape)
         {
-            Check.Status(NativeMethods.dd_tensor_from_data(d, (int)dtype, s, shape.Length, out handle));
+            Check.Status(NativeMethods.dd_tensor_from_data(d, bytes, (int)dtype, s, shape.Length, out handle));
         }
 
         return new Tensor(handle);
+    }
+
+    /// <summary>
+    /// The number of elements of <paramref name="shape"/>: its sizes' product, checked, so that an overflow
+    /// is an <see cref="ArgumentException"/> instead of a wrapped count that sizes a wrong buffer.
+    /// </summary>
+    internal static long ElementCount(ReadOnlySpan<long> shape)
+    {
+        long count = 1;
+        bool empty = false;
+        foreach (long s in shape)
+        {
+            if (s < 0)
+            {
+                throw new ArgumentException($"shape {ShapeText(shape)} has a negative size", nameof(shape));
+            }
+
+            empty |= s == 0;
+        }
+
+        if (empty)
+        {
+            return 0;
+        }
+
+        try
+        {
+            foreach (long s in shape)
+            {
+                count = checked(count * s);
+            }
+        }
+        catch (OverflowException e)
+        {
+            throw new ArgumentException($"shape {ShapeText(shape)} holds more elements than a long can count", nameof(shape), e);
+        }
+
+        return count;
+    }
+
+    private static string ShapeText(ReadOnlySpan<long> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+
+    /// <summary>The element count as an array or span length, or a clear exception when it is beyond one.</summary>
+    private int ElementCountAsLength(string purpose)
+    {
+        long n = NumElements;
+        if (n > Array.MaxLength)
+        {
+            throw new InvalidOperationException(
+                $"{purpose}: tensor has {n} elements, more than a .NET array or span holds ({Array.MaxLength})");
+        }
+
+        return (int)n;
     }
 
     /// <summary>Creates a 1-D CPU tensor holding a copy of <paramref name="data"/>.</summary>
@@ -207,7 +295,7 @@ public sealed partial class Tensor : IDisposable
     public T[] ToArray<T>()
         where T : unmanaged
     {
-        var result = new T[checked((int)NumElements)];
+        var result = new T[ElementCountAsLength("ToArray")];
         CopyTo<T>(result);
         return result;
     }
@@ -227,7 +315,7 @@ public sealed partial class Tensor : IDisposable
         int status;
         fixed (T* d = destination)
         {
-            status = NativeMethods.dd_tensor_copy_to(RawHandle, d, (long)destination.Length * sizeof(T));
+            status = NativeMethods.dd_tensor_copy_to(RawHandle, d, checked((long)destination.Length * sizeof(T)));
         }
 
         GC.KeepAlive(this);
@@ -247,8 +335,14 @@ public sealed partial class Tensor : IDisposable
                 $"AsReadOnlySpan<{typeof(T).Name}> needs a contiguous CPU tensor of that type");
         }
 
+        int length = ElementCountAsLength("AsReadOnlySpan");
         void* p = NativeMethods.dd_tensor_data_ptr(RawHandle);
-        return new ReadOnlySpan<T>(p, checked((int)NumElements));
+        if (p == null && length > 0)
+        {
+            throw new TorchException(Check.LastError());
+        }
+
+        return new ReadOnlySpan<T>(p, length);
     }
 
     /// <summary>The value of a one-element tensor as a double (a synchronisation point: keep it out of hot loops).</summary>
@@ -278,8 +372,18 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Whether autograd records operations on this tensor.</summary>
     public bool RequiresGrad
     {
-        get => NativeMethods.dd_tensor_requires_grad(RawHandle) != 0;
-        set => Check.Status(NativeMethods.dd_tensor_set_requires_grad(RawHandle, value ? 1 : 0));
+        get
+        {
+            Check.Status(NativeMethods.dd_tensor_requires_grad(RawHandle, out int requiresGrad));
+            GC.KeepAlive(this);
+            return requiresGrad != 0;
+        }
+
+        set
+        {
+            Check.Status(NativeMethods.dd_tensor_set_requires_grad(RawHandle, value ? 1 : 0));
+            GC.KeepAlive(this);
+        }
     }
 
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor.</summary>
@@ -290,7 +394,15 @@ public sealed partial class Tensor : IDisposable
     }
 
     /// <summary>True for tensors created by the user rather than by a recorded operation.</summary>
-    public bool IsLeaf => NativeMethods.dd_tensor_is_leaf(RawHandle) != 0;
+    public bool IsLeaf
+    {
+        get
+        {
+            Check.Status(NativeMethods.dd_tensor_is_leaf(RawHandle, out int leaf));
+            GC.KeepAlive(this);
+            return leaf != 0;
+        }
+    }
 
     /// <summary>
     /// The accumulated gradient, as a new handle the caller owns (a scope takes it like any tensor), or

@@ -8,9 +8,17 @@ namespace DynDet.Torch.Native;
 /// Finds <c>libdyndet_native.so</c> for every <c>LibraryImport</c> of this assembly. One resolver,
 /// registered when the assembly loads; when nothing is found the error lists the paths tried and the fix.
 /// </summary>
+/// <remarks>
+/// <c>DYNDET_NATIVE</c>, when set (non-empty), is the only candidate: a user who names a library means that
+/// build, and silently loading another one would hide the mistake (and make a missing library impossible to
+/// simulate). Unset, the library beside the assembly and then <c>native/build</c> of the enclosing
+/// repository are tried. Failure is a <see cref="DllNotFoundException"/> with a one-line message that the
+/// command line prints as <c>error: ...</c> with exit code 2.
+/// </remarks>
 internal static class NativeLibraryLoader
 {
     private const string FileName = "libdyndet_native.so";
+    private const string EnvironmentVariable = "DYNDET_NATIVE";
 
 #pragma warning disable CA2255 // one resolver for the whole assembly, registered before any P/Invoke runs
     [ModuleInitializer]
@@ -25,6 +33,33 @@ internal static class NativeLibraryLoader
             return IntPtr.Zero;
         }
 
+        string? fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return string.IsNullOrEmpty(fromEnvironment) ? LoadFromBuild() : LoadNamed(fromEnvironment);
+    }
+
+    private static IntPtr LoadNamed(string path)
+    {
+        string reason;
+        if (!File.Exists(path))
+        {
+            reason = "no such file";
+        }
+        else if (NativeLibrary.TryLoad(path, out IntPtr loaded))
+        {
+            return loaded;
+        }
+        else
+        {
+            reason = LoadError(path);
+        }
+
+        throw new DllNotFoundException(
+            $"DynDet's native library could not be loaded from {EnvironmentVariable}={path} ({reason}); point " +
+            $"{EnvironmentVariable} at a built {FileName}, or unset it and run 'make setup' at the repository root");
+    }
+
+    private static IntPtr LoadFromBuild()
+    {
         var tried = new List<string>();
         foreach (string candidate in Candidates())
         {
@@ -35,34 +70,34 @@ internal static class NativeLibraryLoader
             }
         }
 
-        string detail = string.Empty;
         string? found = tried.FirstOrDefault(File.Exists);
-        if (found is not null)
-        {
-            try
-            {
-                NativeLibrary.Load(found);
-            }
-            catch (DllNotFoundException e)
-            {
-                detail = $" Loading {found} failed: {e.Message}.";
-            }
-        }
-
+        string detail = found is null ? string.Empty : $"; loading {found} failed: {LoadError(found)}";
         throw new DllNotFoundException(
-            $"DynDet's native library {FileName} could not be loaded (tried: {string.Join(", ", tried)}).{detail} " +
-            "Run 'make setup' at the repository root: it installs libtorch-dev and libopenblas0-openmp with " +
-            "apt-get and builds native/. Set DYNDET_NATIVE to the library's path to use another build.");
+            $"DynDet's native library {FileName} could not be loaded (tried: {string.Join(", ", tried)}){detail}; " +
+            "run 'make setup' at the repository root (it installs libtorch-dev and libopenblas0-openmp with " +
+            $"apt-get and builds native/), or set {EnvironmentVariable} to the library's path to use another build");
+    }
+
+    // The loader's own reason (a missing dependency, a wrong architecture), on one line.
+    private static string LoadError(string path)
+    {
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(path));
+            return "the loader gave no reason";
+        }
+        catch (DllNotFoundException e)
+        {
+            return e.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        }
+        catch (BadImageFormatException e)
+        {
+            return e.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        }
     }
 
     private static IEnumerable<string> Candidates()
     {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("DYNDET_NATIVE");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            yield return fromEnvironment;
-        }
-
         yield return Path.Combine(AppContext.BaseDirectory, FileName);
         // From a build tree: walk up to the repository root and use native/build.
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

@@ -15,13 +15,13 @@ internal static unsafe partial class NativeMethods
     internal static partial long dd_live_tensors();
 
     [LibraryImport(Library)]
-    internal static partial void dd_set_num_threads(int n);
+    internal static partial int dd_set_num_threads(int n);
 
     [LibraryImport(Library)]
-    internal static partial int dd_get_num_threads();
+    internal static partial int dd_get_num_threads(out int n);
 
     [LibraryImport(Library)]
-    internal static partial void dd_manual_seed(ulong seed);
+    internal static partial int dd_manual_seed(ulong seed);
 
     [LibraryImport(Library)]
     internal static partial int dd_get_rng_state(out IntPtr state);
@@ -51,7 +51,8 @@ internal static unsafe partial class NativeMethods
     internal static partial void dd_tensor_free(IntPtr tensor);
 
     [LibraryImport(Library)]
-    internal static partial int dd_tensor_from_data(void* data, int dtype, long* shape, int ndim, out IntPtr tensor);
+    internal static partial int dd_tensor_from_data(void* data, long bytes, int dtype, long* shape, int ndim,
+        out IntPtr tensor);
 
     [LibraryImport(Library)]
     internal static partial int dd_tensor_copy_to(IntPtr tensor, void* destination, long bytes);
@@ -60,10 +61,10 @@ internal static unsafe partial class NativeMethods
     internal static partial int dd_tensor_clone_handle(IntPtr tensor, out IntPtr clone);
 
     [LibraryImport(Library)]
-    internal static partial int dd_tensor_dtype(IntPtr tensor);
+    internal static partial int dd_tensor_dtype(IntPtr tensor, out int dtype);
 
     [LibraryImport(Library)]
-    internal static partial int dd_tensor_dim(IntPtr tensor);
+    internal static partial int dd_tensor_dim(IntPtr tensor, out int dim);
 
     [LibraryImport(Library)]
     internal static partial int dd_tensor_shape(IntPtr tensor, long* shape, int capacity);
@@ -72,16 +73,16 @@ internal static unsafe partial class NativeMethods
     internal static partial int dd_tensor_strides(IntPtr tensor, long* strides, int capacity);
 
     [LibraryImport(Library)]
-    internal static partial long dd_tensor_numel(IntPtr tensor);
+    internal static partial int dd_tensor_numel(IntPtr tensor, out long numel);
 
     [LibraryImport(Library)]
-    internal static partial long dd_tensor_storage_offset(IntPtr tensor);
+    internal static partial int dd_tensor_storage_offset(IntPtr tensor, out long offset);
 
     [LibraryImport(Library)]
-    internal static partial void dd_tensor_device(IntPtr tensor, out int type, out int index);
+    internal static partial int dd_tensor_device(IntPtr tensor, out int type, out int index);
 
     [LibraryImport(Library)]
-    internal static partial int dd_tensor_is_contiguous(IntPtr tensor);
+    internal static partial int dd_tensor_is_contiguous(IntPtr tensor, out int contiguous);
 
     [LibraryImport(Library)]
     internal static partial void* dd_tensor_data_ptr(IntPtr tensor);
@@ -93,11 +94,11 @@ internal static unsafe partial class NativeMethods
     internal static partial int dd_tensor_item_long(IntPtr tensor, out long value);
 
     [LibraryImport(Library)]
-    internal static partial int dd_tensor_same(IntPtr a, IntPtr b);
+    internal static partial int dd_tensor_same(IntPtr a, IntPtr b, out int same);
 
     // ---- autograd ----
     [LibraryImport(Library)]
-    internal static partial int dd_tensor_requires_grad(IntPtr tensor);
+    internal static partial int dd_tensor_requires_grad(IntPtr tensor, out int requiresGrad);
 
     [LibraryImport(Library)]
     internal static partial int dd_tensor_set_requires_grad(IntPtr tensor, int value);
@@ -109,7 +110,7 @@ internal static unsafe partial class NativeMethods
     internal static partial int dd_tensor_set_grad(IntPtr tensor, IntPtr grad);
 
     [LibraryImport(Library)]
-    internal static partial int dd_tensor_is_leaf(IntPtr tensor);
+    internal static partial int dd_tensor_is_leaf(IntPtr tensor, out int leaf);
 
     [LibraryImport(Library)]
     internal static partial int dd_backward(IntPtr tensor, IntPtr grad, int retainGraph);

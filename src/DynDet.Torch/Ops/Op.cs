@@ -28,7 +28,14 @@ internal sealed unsafe class Op
     public string Name { get; }
 
     /// <summary>The operator's schema as libtorch prints it.</summary>
-    public string Schema => Marshal.PtrToStringUTF8(NativeMethods.dd_op_schema(_handle)) ?? string.Empty;
+    public string Schema
+    {
+        get
+        {
+            IntPtr schema = NativeMethods.dd_op_schema(_handle);
+            return schema == IntPtr.Zero ? throw new TorchException(Check.LastError()) : Marshal.PtrToStringUTF8(schema) ?? string.Empty;
+        }
+    }
 
     /// <summary>Finds an operator; throws <see cref="TorchException"/> when it is not registered.</summary>
     public static Op Get(string name, string overload = "")
@@ -104,11 +111,39 @@ internal sealed unsafe class Op
             throw new TorchException($"{Name}: expected a tensor list result");
         }
 
+        // From here on this method owns every handle of the list: on any failure the ones already wrapped
+        // are disposed and the rest freed, so a failed call leaves the live-tensor count where it was.
         var handles = (IntPtr*)results[0].P;
-        var list = new Tensor[results[0].N];
-        for (int k = 0; k < list.Length; k++)
+        long length = results[0].N;
+        results[0].Kind = DdKind.None;
+        var list = new Tensor[length];
+        int made = 0;
+        try
         {
-            list[k] = new Tensor(handles[k]);
+            for (; made < list.Length; made++)
+            {
+                if (handles[made] == IntPtr.Zero)
+                {
+                    throw new TorchException($"{Name}: tensor {made} of the result list is undefined");
+                }
+
+                list[made] = new Tensor(handles[made]);
+            }
+        }
+        catch
+        {
+            for (int k = 0; k < made; k++)
+            {
+                list[k].Dispose();
+            }
+
+            // handles[made] is null or already owned by the Tensor whose construction failed.
+            for (long k = made + 1; k < length; k++)
+            {
+                NativeMethods.dd_tensor_free(handles[k]);
+            }
+
+            throw;
         }
 
         return list;
@@ -179,9 +214,10 @@ internal sealed unsafe class Op
             throw new TorchException($"{Name}: expected a tensor result");
         }
 
-        var tensor = new Tensor((IntPtr)results[0].P);
+        var handle = (IntPtr)results[0].P;
+        results[0].Kind = DdKind.None;
         FreeAll(results[1..]);
-        return tensor;
+        return new Tensor(handle);
     }
 
     private Tensor?[] TakeTensors(Span<DdValue> results, int expected, bool allowNone = false)
@@ -193,23 +229,31 @@ internal sealed unsafe class Op
         }
 
         var list = new Tensor?[expected];
-        for (int k = 0; k < expected; k++)
+        try
         {
-            if (results[k].Kind == DdKind.Tensor)
+            for (int k = 0; k < expected; k++)
             {
-                list[k] = new Tensor((IntPtr)results[k].P);
-                results[k].Kind = DdKind.None;
-            }
-            else if (!(allowNone && results[k].Kind == DdKind.None))
-            {
-                FreeAll(results);
-                foreach (var t in list)
+                if (results[k].Kind == DdKind.Tensor)
                 {
-                    t?.Dispose();
+                    // Marked taken before the Tensor owns it, so that the clean-up below never frees it twice.
+                    results[k].Kind = DdKind.None;
+                    list[k] = new Tensor((IntPtr)results[k].P);
                 }
-
-                throw new TorchException($"{Name}: result {k} is not a tensor");
+                else if (!(allowNone && results[k].Kind == DdKind.None))
+                {
+                    throw new TorchException($"{Name}: result {k} is not a tensor");
+                }
             }
+        }
+        catch
+        {
+            FreeAll(results);
+            foreach (var t in list)
+            {
+                t?.Dispose();
+            }
+
+            throw;
         }
 
         FreeAll(results[expected..]);

@@ -19,7 +19,7 @@ public sealed record BackboneConfig
     /// <summary>Keep batch-norm statistics fixed while training (true, as MMDetection's R-50 configs).</summary>
     public bool NormEval { get; init; } = true;
 
-    /// <summary>Frozen stages: −1 none, 0 stem, k stem and layer1..k (default 1; in [−1, 4]).</summary>
+    /// <summary>Frozen stages: -1 none, 0 stem, k stem and layer1..k (default 1; in [-1, 4]).</summary>
     [ConfigRange(-1, 4)]
     public int FrozenStages { get; init; } = 1;
 

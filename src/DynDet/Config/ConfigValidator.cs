@@ -160,7 +160,7 @@ public static class ConfigValidator
         var train = config.Train;
         if (train.MaxIters is null && train.MaxEpochs is null)
         {
-            throw Fail("train.max_iters", "and train.max_epochs are both null (set one of them)");
+            throw Fail("train.max_iters", "null, and so is train.max_epochs (set one of them)");
         }
 
         Increasing("train.steps", train.Steps);

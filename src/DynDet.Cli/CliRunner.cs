@@ -31,7 +31,7 @@ public static class CliRunner
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            Console.Error.WriteLine($"error: {UsageErrors.Describe(parse.Errors)} (see --help)");
             return BadInput;
         }
 
@@ -46,9 +46,9 @@ public static class CliRunner
 
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (InputException e)
+        catch (Exception e) when (BadInputOf(e) is { } input)
         {
-            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
+            Console.Error.WriteLine($"error: {OneLine(input.Message)}");
             if (verbose)
             {
                 Console.Error.WriteLine(e);
@@ -116,6 +116,17 @@ public static class CliRunner
             // Reported by the command's first native call, if it makes one.
         }
     }
+
+    /// <summary>
+    /// The <see cref="InputException"/> behind <paramref name="e"/>: itself, or the one parallel work (a
+    /// <see cref="AggregateException"/>) failed with, so bad input found on a worker thread is still exit 2.
+    /// </summary>
+    private static InputException? BadInputOf(Exception e) => e switch
+    {
+        InputException input => input,
+        AggregateException aggregate => aggregate.Flatten().InnerExceptions.OfType<InputException>().FirstOrDefault(),
+        _ => null,
+    };
 
     /// <summary>Collapses a message onto one line.</summary>
     public static string OneLine(string message) =>

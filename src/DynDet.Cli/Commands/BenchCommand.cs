@@ -25,10 +25,14 @@ public static class BenchCommand
             Required = true,
             HelpName = "NAME",
         };
-        var size = new Option<int>("--size") { Description = "Square input side (default 320).", DefaultValueFactory = _ => 320, HelpName = "S" };
-        var batch = new Option<int>("--batch") { Description = "Images per batch (default 2).", DefaultValueFactory = _ => 2, HelpName = "B" };
-        var iters = new Option<int>("--iters") { Description = "Timed iterations after one warm-up (default 3).", DefaultValueFactory = _ => 3, HelpName = "N" };
-        var threads = new Option<int>("--threads") { Description = "Intra-op threads (default 2).", DefaultValueFactory = _ => 2, HelpName = "T" };
+        var size = new Option<int>("--size") { Description = "Square input side, in [32, 4096] (default 320).", DefaultValueFactory = _ => 320, HelpName = "S" }
+            .Within(32, 4096);
+        var batch = new Option<int>("--batch") { Description = "Images per batch, in [1, 256] (default 2).", DefaultValueFactory = _ => 2, HelpName = "B" }
+            .Within(1, 256);
+        var iters = new Option<int>("--iters") { Description = "Timed iterations after one warm-up, >= 1 (default 3).", DefaultValueFactory = _ => 3, HelpName = "N" }
+            .Within(1);
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads, in [1, 1024] (default 2).", DefaultValueFactory = _ => 2, HelpName = "T" }
+            .Within(1, 1024);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var compare = new Option<bool>("--compare-dynamic") { Description = "Time the model with and without its dynamic strategies, interleaved." };
         var profile = new Option<bool>("--profile") { Description = "Also print where the training step's time goes, by phase." };
@@ -38,11 +42,6 @@ public static class BenchCommand
         {
             string name = parse.GetValue(model)!;
             int s = parse.GetValue(size), b = parse.GetValue(batch), n = parse.GetValue(iters), t = parse.GetValue(threads);
-            if (s < 32 || b < 1 || n < 1 || t < 1)
-            {
-                throw new InputException("bench: --size must be ≥ 32 and --batch, --iters, --threads ≥ 1");
-            }
-
             Engine.NumThreads = t;
             if (ClassifierDepth(name) is int depth)
             {

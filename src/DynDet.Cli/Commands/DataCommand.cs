@@ -33,9 +33,9 @@ public static class DataCommand
             Description = "Output folder: images/ and instances.json are written there.",
             Required = true,
         };
-        var images = new Option<int?>("--images") { Description = "Number of images (default 1000)." };
-        var seed = new Option<ulong?>("--seed") { Description = "Seed (default 0); the same seed gives the same data." };
-        var size = new Option<int?>("--size") { Description = "Image width and height in pixels (default 320)." };
+        var images = new Option<int?>("--images") { Description = "Number of images, >= 1 (default 1000)." }.Within(1);
+        var seed = new Option<ulong?>("--seed") { Description = "Seed, >= 0 (default 0); the same seed gives the same data." };
+        var size = new Option<int?>("--size") { Description = "Image width and height in pixels, in [32, 4096] (default 320)." }.Within(32, 4096);
         var options = new Option<string?>("--options")
         {
             Description = "More generator options as KEY=VALUE,... (" + string.Join(", ", SyntheticOptions.Keys) + ").",
@@ -172,12 +172,12 @@ public static class DataCommand
         var imagesFolder = new Option<string?>("--images") { Description = "Folder of a COCO JSON's images (default: beside the JSON)." };
         var scale = new Option<string>("--scale")
         {
-            Description = "Resize scale LONG,SHORT (default 1333,800).",
+            Description = "Resize scale LONG,SHORT, each in [1, 8192] (default 1333,800).",
             DefaultValueFactory = _ => "1333,800",
         };
-        var batch = new Option<int>("--batch") { Description = "Images per batch (default 2).", DefaultValueFactory = _ => 2 };
-        var workers = new Option<int>("--workers") { Description = "Loader threads (default 2).", DefaultValueFactory = _ => 2 };
-        var batches = new Option<int>("--batches") { Description = "Batches to time (default 50).", DefaultValueFactory = _ => 50 };
+        var batch = new Option<int>("--batch") { Description = "Images per batch, in [1, 1024] (default 2).", DefaultValueFactory = _ => 2 }.Within(1, 1024);
+        var workers = new Option<int>("--workers") { Description = "Loader threads, in [0, 256] (default 2).", DefaultValueFactory = _ => 2 }.Within(0, 256);
+        var batches = new Option<int>("--batches") { Description = "Batches to time, >= 1 (default 50).", DefaultValueFactory = _ => 50 }.Within(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout instead of text." };
         var command = new Command("bench", "Time the data loader: images per second through decode, transforms and batching.")
         {
@@ -185,21 +185,18 @@ public static class DataCommand
         };
         command.SetAction(parse =>
         {
-            IDetectionDataset dataset = DatasetSpec.Open(parse.GetValue(spec)!, parse.GetValue(split), parse.GetValue(imagesFolder));
             string scaleText = parse.GetValue(scale)!;
             string[] parts = scaleText.Split(',', 'x');
             if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out int longEdge) ||
-                !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int shortEdge) || longEdge < 1 || shortEdge < 1)
+                !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int shortEdge) ||
+                longEdge is < 1 or > 8192 || shortEdge is < 1 or > 8192)
             {
-                throw new InputException($"--scale '{scaleText}': expected LONG,SHORT, e.g. 1333,800");
+                throw new InputException($"--scale '{scaleText}': expected LONG,SHORT with each in [1, 8192], e.g. 1333,800");
             }
+
+            IDetectionDataset dataset = DatasetSpec.Open(parse.GetValue(spec)!, parse.GetValue(split), parse.GetValue(imagesFolder));
 
             int batchSize = parse.GetValue(batch), threads = parse.GetValue(workers), count = parse.GetValue(batches);
-            if (batchSize < 1 || threads < 0 || count < 1)
-            {
-                throw new InputException("--batch and --batches must be at least 1, --workers at least 0");
-            }
-
             var loader = new DataLoader(dataset,
                 new DetectionTransform(TransformOptions.Training(new ImageScale(longEdge, shortEdge))),
                 new LoaderOptions { BatchSize = batchSize, Workers = threads, Prefetch = Math.Max(2, 2 * threads) });

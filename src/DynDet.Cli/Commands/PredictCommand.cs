@@ -52,7 +52,7 @@ public static class PredictCommand
             Description = "Keep detections scoring at least T, in [0, 1].",
             HelpName = "T",
             DefaultValueFactory = _ => DefaultScoreThreshold,
-        };
+        }.Within(0, 1);
         var json = new Option<bool>("--json") { Description = "Print one JSON object listing the files written." };
         var command = new Command("predict", "Detect objects in images: writes <name>.json (detections) and <name>.png (labelled boxes).")
         {
@@ -68,17 +68,11 @@ public static class PredictCommand
     }
 
     /// <summary>Detects, writes the outputs and prints what was written; returns the exit status.</summary>
-    /// <exception cref="InputException">The checkpoint or an image is missing or invalid, the threshold is out of
-    /// range, or two images would write the same output files.</exception>
+    /// <exception cref="InputException">The checkpoint or an image is missing or invalid, or two images would write
+    /// the same output files. (The <c>--score-thr</c> option's range is checked while parsing.)</exception>
     internal static int Run(string checkpointPath, IReadOnlyList<string> imagePaths, string outputFolder, double scoreThreshold,
         bool json, TextWriter output)
     {
-        if (!double.IsFinite(scoreThreshold) || scoreThreshold < 0 || scoreThreshold > 1)
-        {
-            throw new InputException(string.Create(CultureInfo.InvariantCulture,
-                $"--score-thr {scoreThreshold}: expected a number between 0 and 1"));
-        }
-
         if (imagePaths.Count == 0)
         {
             throw new InputException("no IMAGE given");

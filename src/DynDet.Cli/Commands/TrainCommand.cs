@@ -33,8 +33,8 @@ public static class TrainCommand
         var valSplit = new Option<string?>("--val-split") { Description = "VOC split of the validation data (default val).", HelpName = "NAME" };
         var images = new Option<string?>("--images") { Description = "Folder of the images of COCO JSON datasets.", HelpName = "DIR" };
         var output = new Option<string?>("--out") { Description = "Output folder (default runs/<config name>).", HelpName = "DIR" };
-        var maxIters = new Option<int?>("--max-iters") { Description = "Iterations to train (overrides train.max_iters).", HelpName = "N" };
-        var seed = new Option<int?>("--seed") { Description = "Random seed (overrides train.seed).", HelpName = "S" };
+        var maxIters = new Option<int?>("--max-iters") { Description = "Iterations to train, >= 1 (overrides train.max_iters).", HelpName = "N" }.Within(1);
+        var seed = new Option<int?>("--seed") { Description = "Random seed, >= 0 (overrides train.seed).", HelpName = "S" }.Within(0);
         var resume = new Option<bool>("--resume") { Description = "Continue from latest.pth in the output folder." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the result." };
         var overrides = new Argument<string[]>("KEY=VALUE") { Description = "Config overrides by dotted path, e.g. train.lr=0.01.", Arity = ArgumentArity.ZeroOrMore };

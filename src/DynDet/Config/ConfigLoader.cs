@@ -9,7 +9,9 @@ namespace DynDet.Config;
 /// Loads a <see cref="DetectorConfig"/> from a named preset (<c>configs</c> built into DynDet) or a JSON file,
 /// MMDetection-style: a file may name a <c>"_base_"</c> (preset name or relative path) whose values it
 /// overrides key by key; then dotted <c>KEY=VALUE</c> overrides apply (VALUE is JSON when it parses as JSON,
-/// else a string). Unknown keys are errors, so a typo cannot silently do nothing.
+/// else a string). Unknown keys are errors, so a typo cannot silently do nothing; then
+/// <see cref="ConfigValidator"/> checks every key's range once. Every problem is an <see cref="InputException"/>
+/// of one line naming the dotted key (<c>config train.log_interval: 0 is out of range (must be &gt;= 1)</c>).
 /// </summary>
 public static class ConfigLoader
 {
@@ -20,8 +22,11 @@ public static class ConfigLoader
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        // Enum values by name only: a number would otherwise become an undefined member.
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // "model": null would otherwise leave a section the code assumes is there.
+        RespectNullableAnnotations = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         WriteIndented = true,
@@ -45,10 +50,13 @@ public static class ConfigLoader
             ApplyOverride(tree, assignment);
         }
 
-        return Deserialize(tree, name);
+        return Deserialize(tree, source: null);
     }
 
-    /// <summary>Parses a config from JSON text (no <c>_base_</c> resolution); used for configs stored in checkpoints.</summary>
+    /// <summary>
+    /// Parses a config from JSON text (no <c>_base_</c> resolution); used for configs stored in checkpoints and run
+    /// folders. Validated as <see cref="Load"/> validates; messages start with <paramref name="source"/>.
+    /// </summary>
     public static DetectorConfig FromJson(string json, string source)
     {
         JsonObject tree = ParseObject(json, source);
@@ -58,31 +66,26 @@ public static class ConfigLoader
     /// <summary>The config as indented JSON (what <see cref="FromJson"/> reads back).</summary>
     public static string ToJson(DetectorConfig config) => JsonSerializer.Serialize(config, JsonOptions);
 
-    private static DetectorConfig Deserialize(JsonObject tree, string source)
+    /// <summary>The config of <paramref name="tree"/>, validated; <paramref name="source"/> (when given) prefixes messages.</summary>
+    private static DetectorConfig Deserialize(JsonObject tree, string? source)
     {
         try
         {
-            return tree.Deserialize<DetectorConfig>(JsonOptions)
-                ?? throw new InputException($"config {source}: empty");
+            var config = tree.Deserialize<DetectorConfig>(JsonOptions) ?? throw new InputException("config: empty");
+            ConfigValidator.Validate(config);
+            return config;
         }
         catch (JsonException e)
         {
-            throw new InputException($"config {source}: {Describe(e)}", e);
+            throw new InputException(Prefixed(source, ConfigJsonErrors.Describe(e, tree)), e);
         }
-    }
-
-    private static string Describe(JsonException e)
-    {
-        string path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
-        string message = e.Message.Split(". Path:", 2)[0];
-        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        catch (InputException e) when (source is not null)
         {
-            // System.Text.Json's Path ends with the unknown property itself.
-            return $"unknown key '{path}'";
+            throw new InputException(Prefixed(source, e.Message), e);
         }
-
-        return $"invalid value at '{path}': {message}";
     }
+
+    private static string Prefixed(string? source, string message) => source is null ? message : $"{source}: {message}";
 
     private static JsonObject Resolve(string nameOrPath, HashSet<string> seen, out string name)
     {
@@ -117,7 +120,11 @@ public static class ConfigLoader
         JsonObject tree = ParseObject(text, name);
         if (tree[BaseKey] is JsonNode baseNode)
         {
-            string baseName = baseNode.GetValue<string>();
+            if (baseNode is not JsonValue baseValue || !baseValue.TryGetValue(out string? baseName) || baseName.Length == 0)
+            {
+                throw new InputException($"config {name}: '_base_' must be a preset name or a file path (a string)");
+            }
+
             tree.Remove(BaseKey);
             string candidate = directory is not null ? Path.Combine(directory, baseName) : baseName;
             JsonObject baseTree = Resolve(File.Exists(candidate) ? candidate : baseName, seen, out _);
@@ -166,10 +173,17 @@ public static class ConfigLoader
         int eq = assignment.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0)
         {
-            throw new InputException($"override '{assignment}' is not KEY=VALUE");
+            throw new InputException(assignment.StartsWith('-')
+                ? $"override '{assignment}' is not KEY=VALUE (nor an option of this command; see --help)"
+                : $"override '{assignment}' is not KEY=VALUE");
         }
 
         string[] path = assignment[..eq].Trim().Split('.');
+        if (path.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new InputException($"override '{assignment}': the key '{assignment[..eq]}' has an empty part (write e.g. train.lr=0.01)");
+        }
+
         string raw = assignment[(eq + 1)..];
         JsonNode? value;
         try
@@ -186,6 +200,13 @@ public static class ConfigLoader
         {
             if (node[path[i]] is not JsonObject next)
             {
+                if (node[path[i]] is JsonValue or JsonArray)
+                {
+                    // Replacing a value by a section would hide the mistake behind a confusing type error.
+                    throw new InputException(
+                        $"override '{assignment}': {string.Join('.', path[..(i + 1)])} is a value, not a section of keys");
+                }
+
                 next = new JsonObject();
                 node[path[i]] = next;
             }

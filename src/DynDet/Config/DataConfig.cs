@@ -9,18 +9,26 @@ public sealed record DataConfig
     /// <summary>Default validation dataset SPEC, used when <c>--val-data</c> is not given.</summary>
     public string? Val { get; init; }
 
-    /// <summary>Training resize scales (long, short); one entry, or several for multi-scale (chosen per image).</summary>
+    /// <summary>
+    /// Training resize scales [long, short]; one entry, or several for multi-scale (chosen per image) (default
+    /// [[1333, 800]]; at least one, each of 2 entries in [1, 8192]).
+    /// </summary>
+    [ConfigRange(1, 8192, Entries = 2, MinEntries = 1)]
     public IReadOnlyList<IReadOnlyList<int>> TrainScales { get; init; } = [[1333, 800]];
 
-    /// <summary>Test resize scale (long, short).</summary>
+    /// <summary>Test resize scale [long, short] (default [1333, 800]; 2 entries in [1, 8192]).</summary>
+    [ConfigRange(1, 8192, Entries = 2)]
     public IReadOnlyList<int> TestScale { get; init; } = [1333, 800];
 
-    /// <summary>Horizontal flip probability while training (0.5).</summary>
+    /// <summary>Horizontal flip probability while training (default 0.5; in [0, 1]).</summary>
+    [ConfigRange(0, 1)]
     public double FlipProbability { get; init; } = 0.5;
 
-    /// <summary>Images per batch per process (2).</summary>
+    /// <summary>Images per batch per process (default 2; in [1, 1024]).</summary>
+    [ConfigRange(1, 1024)]
     public int ImagesPerBatch { get; init; } = 2;
 
-    /// <summary>Background threads preparing batches (2).</summary>
+    /// <summary>Background threads preparing batches (default 2; 0 prepares them on the training thread; in [0, 256]).</summary>
+    [ConfigRange(0, 256)]
     public int Workers { get; init; } = 2;
 }

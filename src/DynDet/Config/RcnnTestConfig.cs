@@ -3,12 +3,15 @@ namespace DynDet.Config;
 /// <summary>R-CNN post-processing at test time (SPEC §0.4).</summary>
 public sealed record RcnnTestConfig
 {
-    /// <summary>Least class score kept (0.05).</summary>
+    /// <summary>Least class score kept (default 0.05; in [0, 1]).</summary>
+    [ConfigRange(0, 1)]
     public double ScoreThr { get; init; } = 0.05;
 
-    /// <summary>Per-class NMS IoU (0.5).</summary>
+    /// <summary>Per-class NMS IoU (default 0.5; in [0, 1]).</summary>
+    [ConfigRange(0, 1)]
     public double NmsIou { get; init; } = 0.5;
 
-    /// <summary>Detections kept per image (100).</summary>
+    /// <summary>Detections kept per image (default 100; &gt;= 1).</summary>
+    [ConfigRange(1)]
     public int MaxPerImage { get; init; } = 100;
 }

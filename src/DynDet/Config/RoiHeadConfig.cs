@@ -3,22 +3,27 @@ namespace DynDet.Config;
 /// <summary>The R-CNN head (SPEC §2.1).</summary>
 public sealed record RoiHeadConfig
 {
-    /// <summary>Side of the pooled features (7).</summary>
+    /// <summary>Side of the pooled features (default 7; in [1, 32]).</summary>
+    [ConfigRange(1, 32)]
     public int RoiSize { get; init; } = 7;
 
-    /// <summary>RoIAlign samples per bin side; 0 = adaptive (MMDetection), 2 = torchvision's.</summary>
+    /// <summary>RoIAlign samples per bin side (default 0 = adaptive, MMDetection's; 2 = torchvision's; in [0, 16]).</summary>
+    [ConfigRange(0, 16)]
     public int SamplingRatio { get; init; }
 
     /// <summary>RoIAlign half-pixel alignment (true in MMDetection, false in torchvision).</summary>
     public bool Aligned { get; init; } = true;
 
-    /// <summary>Finest scale of MMDetection's RoI level mapping (56).</summary>
+    /// <summary>Finest scale of MMDetection's RoI level mapping, in pixels (default 56; &gt; 0).</summary>
+    [ConfigRange(0, MinExclusive = true)]
     public double FinestScale { get; init; } = 56;
 
-    /// <summary>Width of the two shared fully connected layers (1024).</summary>
+    /// <summary>Width of the two shared fully connected layers (default 1024; in [1, 16384]).</summary>
+    [ConfigRange(1, 16384)]
     public int FcChannels { get; init; } = 1024;
 
-    /// <summary>Delta normalisation stds (0.1, 0.1, 0.2, 0.2).</summary>
+    /// <summary>Delta normalisation stds (default [0.1, 0.1, 0.2, 0.2]; 4 entries, each &gt; 0).</summary>
+    [ConfigRange(0, MinExclusive = true, Entries = 4)]
     public IReadOnlyList<double> TargetStds { get; init; } = [0.1, 0.1, 0.2, 0.2];
 
     /// <summary>Proposal assignment (0.5 / 0.5 / 0.5, no low-quality matches).</summary>

@@ -22,9 +22,13 @@ public sealed class DemoRunner(DemoOptions options)
     public DemoResult Run(CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
+        // Both configs are loaded (and so validated) before anything is written: a bad override must not wait
+        // for the baseline's training to be found in the dynamic run's config.
+        var baselineConfig = LoadConfig(options.BaselinePreset);
+        var dynamicConfig = LoadConfig(options.DynamicPreset);
         Directory.CreateDirectory(options.OutputDirectory);
-        var baseline = Train("Faster R-CNN", options.BaselinePreset, cancellation);
-        var dynamic = Train("Dynamic R-CNN", options.DynamicPreset, cancellation);
+        var baseline = Train("Faster R-CNN", options.BaselinePreset, baselineConfig, cancellation);
+        var dynamic = Train("Dynamic R-CNN", options.DynamicPreset, dynamicConfig, cancellation);
         var updates = ReadUpdates(Path.Combine(dynamic.Directory, "metrics.json"));
         var previews = WritePreviews(baseline, dynamic);
         var result = new DemoResult(baseline, dynamic, updates, Path.Combine(options.OutputDirectory, "index.html"), clock.Elapsed);
@@ -33,13 +37,17 @@ public sealed class DemoRunner(DemoOptions options)
         return result;
     }
 
-    private DemoRun Train(string label, string preset, CancellationToken cancellation)
+    private DetectorConfig LoadConfig(string preset)
     {
         // Overrides of Dynamic R-CNN's own settings concern the dynamic run only: on the baseline they would
         // create the section and turn it into Dynamic R-CNN.
         bool isDynamic = preset == options.DynamicPreset;
         var overrides = options.Overrides.Where(o => isDynamic || !o.StartsWith("model.dynamic_rcnn", StringComparison.Ordinal));
-        var config = ConfigLoader.Load(preset, overrides);
+        return ConfigLoader.Load(preset, overrides);
+    }
+
+    private DemoRun Train(string label, string preset, DetectorConfig config, CancellationToken cancellation)
+    {
         var train = DatasetSpec.Open(config.Data.Train ?? throw new InputException($"preset {preset} names no data.train"));
         var val = DatasetSpec.Open(config.Data.Val ?? throw new InputException($"preset {preset} names no data.val"), defaultSplit: "val");
         string directory = Path.Combine(options.OutputDirectory, preset);

@@ -142,7 +142,7 @@ public sealed class PredictCommandTests(TinyCheckpointFixture tiny) : TorchTest,
     {
         var run = CliCapture.Run("predict", "--checkpoint", tiny.Checkpoint, tiny.Images[0], "--score-thr", threshold, "--out", tiny.NewFolder());
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"error: --score-thr {threshold}: expected a number between 0 and 1", run.Error.Trim());
+        Assert.Equal($"error: --score-thr {threshold} is out of range (must be in [0, 1]) (see --help)", run.Error.Trim());
     }
 
     [Fact]

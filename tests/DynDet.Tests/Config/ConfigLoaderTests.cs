@@ -35,7 +35,7 @@ public sealed class ConfigLoaderTests
     public void Unknown_keys_and_bad_values_are_one_line_errors_naming_the_key()
     {
         var e = Assert.Throws<InputException>(() => ConfigLoader.Load("faster_rcnn_r50_fpn_1x", ["model.rpn.nms_iuo=0.5"]));
-        Assert.Contains("unknown key 'model.rpn.nms_iuo'", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("config model.rpn.nms_iuo: unknown key", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<InputException>(() => ConfigLoader.Load("faster_rcnn_r50_fpn_1x", ["train.lr=fast"]));
         Assert.Contains("train.lr", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<InputException>(() => ConfigLoader.Load("no_such_preset"));

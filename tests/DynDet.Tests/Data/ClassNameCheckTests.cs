@@ -6,8 +6,15 @@ namespace DynDet.Tests.Data;
 public sealed class ClassNameCheckTests
 {
     [Fact]
-    public void Same_names_in_the_same_order_pass() =>
-        ClassNameCheck.EnsureSame(["a", "b"], "m.pth", ["a", "b"], "d.json");
+    public void Same_names_in_the_same_order_pass()
+    {
+        // Separate but equal lists: the check compares names, not list identity.
+        string[] model = ["a", "b", "c"];
+        List<string> dataset = [new string(['a']), "b", "c"];
+        Assert.Null(Record.Exception(() => ClassNameCheck.EnsureSame(model, "m.pth", dataset, "d.json")));
+        // The same names in another order do not pass, so passing above means the order was checked too.
+        Assert.Throws<InputException>(() => ClassNameCheck.EnsureSame(model, "m.pth", ["a", "c", "b"], "d.json"));
+    }
 
     [Fact]
     public void Names_only_one_side_has_are_listed()

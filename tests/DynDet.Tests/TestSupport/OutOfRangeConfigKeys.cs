@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DynDet.TestSupport;
+
+/// <summary>
+/// The bad-input table of configs: for every key with a range or a list of allowed values
+/// (<see cref="Ranged"/>; a test checks none is missing) and for the rules across keys, types and names
+/// (<see cref="Rules"/>), a value that must be refused and the exact one-line message. Each applies alone to
+/// <see cref="BasePreset"/>, as a <c>KEY=VALUE</c> override or in a config file (<see cref="ConfigFileText"/>);
+/// both give the same message. Reused by the end-to-end bad-input corpus.
+/// </summary>
+public static class OutOfRangeConfigKeys
+{
+    /// <summary>The preset every entry is applied to (valid as it is).</summary>
+    public const string BasePreset = "faster_rcnn_r18_cpu";
+
+    /// <summary>One out-of-range value per ranged key (a few keys have more: list lengths as well as entries).</summary>
+    public static IReadOnlyList<OutOfRangeConfigKey> Ranged { get; } =
+    [
+        Bad("model.type", "retina", "config model.type: 'retina' is not one of 'faster_rcnn'"),
+        Bad("model.num_classes", "-1", "config model.num_classes: -1 is out of range (must be in [0, 100000])"),
+        Bad("model.backbone.depth", "20", "config model.backbone.depth: 20 is not one of 18, 34, 50, 101"),
+        Bad("model.backbone.width", "0", "config model.backbone.width: 0 is out of range (must be in (0, 4])"),
+        Bad("model.backbone.frozen_stages", "5", "config model.backbone.frozen_stages: 5 is out of range (must be in [-1, 4])"),
+        Bad("model.neck.out_channels", "0", "config model.neck.out_channels: 0 is out of range (must be in [1, 4096])"),
+        Bad("model.neck.num_outs", "3", "config model.neck.num_outs: 3 is out of range (must be in [4, 8])"),
+        Bad("model.rpn.anchor.scales", "[8, -1]", "config model.rpn.anchor.scales[1]: -1 is out of range (must be > 0)"),
+        Bad("model.rpn.anchor.scales", "[]", "config model.rpn.anchor.scales: has 0 entries (must have at least 1)"),
+        Bad("model.rpn.anchor.ratios", "[0]", "config model.rpn.anchor.ratios[0]: 0 is out of range (must be > 0)"),
+        Bad("model.rpn.anchor.strides", "[4, 8, 16, 32, 0]", "config model.rpn.anchor.strides[4]: 0 is out of range (must be in [1, 1024])"),
+        .. Assigner("model.rpn.assigner"),
+        .. Sampler("model.rpn.sampler"),
+        .. BoxLoss("model.rpn.loss_box"),
+        .. Proposals("model.rpn.train_proposals"),
+        .. Proposals("model.rpn.test_proposals"),
+        Bad("model.roi_head.roi_size", "0", "config model.roi_head.roi_size: 0 is out of range (must be in [1, 32])"),
+        Bad("model.roi_head.sampling_ratio", "-1", "config model.roi_head.sampling_ratio: -1 is out of range (must be in [0, 16])"),
+        Bad("model.roi_head.finest_scale", "0", "config model.roi_head.finest_scale: 0 is out of range (must be > 0)"),
+        Bad("model.roi_head.fc_channels", "0", "config model.roi_head.fc_channels: 0 is out of range (must be in [1, 16384])"),
+        Bad("model.roi_head.target_stds", "[0.1, 0.1, 0.2, 0]", "config model.roi_head.target_stds[3]: 0 is out of range (must be > 0)"),
+        Bad("model.roi_head.target_stds", "[0.1, 0.1, 0.2]", "config model.roi_head.target_stds: has 3 entries (must have 4)"),
+        .. Assigner("model.roi_head.assigner"),
+        .. Sampler("model.roi_head.sampler"),
+        .. BoxLoss("model.roi_head.loss_box"),
+        Bad("model.roi_head.test.score_thr", "1.5", "config model.roi_head.test.score_thr: 1.5 is out of range (must be in [0, 1])"),
+        Bad("model.roi_head.test.nms_iou", "-1", "config model.roi_head.test.nms_iou: -1 is out of range (must be in [0, 1])"),
+        Bad("model.roi_head.test.max_per_image", "0", "config model.roi_head.test.max_per_image: 0 is out of range (must be >= 1)"),
+        Bad("model.dynamic_rcnn.iou_topk", "0", "config model.dynamic_rcnn.iou_topk: 0 is out of range (must be >= 1)"),
+        Bad("model.dynamic_rcnn.beta_topk", "0", "config model.dynamic_rcnn.beta_topk: 0 is out of range (must be >= 1)"),
+        Bad("model.dynamic_rcnn.update_interval", "0", "config model.dynamic_rcnn.update_interval: 0 is out of range (must be >= 1)"),
+        Bad("model.dynamic_rcnn.initial_iou", "1.5", "config model.dynamic_rcnn.initial_iou: 1.5 is out of range (must be in [0, 1])"),
+        Bad("model.dynamic_rcnn.initial_beta", "0", "config model.dynamic_rcnn.initial_beta: 0 is out of range (must be > 0)"),
+        Bad("data.train_scales", "[[0, 800]]", "config data.train_scales[0][0]: 0 is out of range (must be in [1, 8192])"),
+        Bad("data.train_scales", "[[1333]]", "config data.train_scales[0]: has 1 entry (must have 2)"),
+        Bad("data.train_scales", "[]", "config data.train_scales: has 0 entries (must have at least 1)"),
+        Bad("data.test_scale", "[1333, 9000]", "config data.test_scale[1]: 9000 is out of range (must be in [1, 8192])"),
+        Bad("data.test_scale", "[1333]", "config data.test_scale: has 1 entry (must have 2)"),
+        Bad("data.flip_probability", "1.5", "config data.flip_probability: 1.5 is out of range (must be in [0, 1])"),
+        Bad("data.images_per_batch", "0", "config data.images_per_batch: 0 is out of range (must be in [1, 1024])"),
+        Bad("data.workers", "-1", "config data.workers: -1 is out of range (must be in [0, 256])"),
+        Bad("train.max_iters", "0", "config train.max_iters: 0 is out of range (must be >= 1)"),
+        Bad("train.max_epochs", "0", "config train.max_epochs: 0 is out of range (must be >= 1)"),
+        Bad("train.steps", "[0]", "config train.steps[0]: 0 is out of range (must be >= 1)"),
+        Bad("train.step_epochs", "[8, -11]", "config train.step_epochs[1]: -11 is out of range (must be >= 1)"),
+        Bad("train.gamma", "0", "config train.gamma: 0 is out of range (must be in (0, 1])"),
+        Bad("train.lr", "0", "config train.lr: 0 is out of range (must be > 0)"),
+        Bad("train.lr", "1e400", "config train.lr: Infinity is out of range (must be > 0)"),
+        Bad("train.lr_base_batch", "-1", "config train.lr_base_batch: -1 is out of range (must be >= 0)"),
+        Bad("train.momentum", "1", "config train.momentum: 1 is out of range (must be in [0, 1))"),
+        Bad("train.weight_decay", "-0.1", "config train.weight_decay: -0.1 is out of range (must be >= 0)"),
+        Bad("train.warmup_iters", "-1", "config train.warmup_iters: -1 is out of range (must be >= 0)"),
+        Bad("train.warmup_ratio", "0", "config train.warmup_ratio: 0 is out of range (must be in (0, 1])"),
+        Bad("train.grad_clip", "0", "config train.grad_clip: 0 is out of range (must be > 0)"),
+        Bad("train.checkpoint_interval", "-1", "config train.checkpoint_interval: -1 is out of range (must be >= 0)"),
+        Bad("train.eval_interval", "-1", "config train.eval_interval: -1 is out of range (must be >= 0)"),
+        Bad("train.log_interval", "0", "config train.log_interval: 0 is out of range (must be >= 1)"),
+        Bad("train.seed", "-1", "config train.seed: -1 is out of range (must be >= 0)"),
+        Bad("train.threads", "-1", "config train.threads: -1 is out of range (must be in [0, 1024])"),
+    ];
+
+    /// <summary>Rules across keys, wrong types, enum names, unknown keys and malformed overrides.</summary>
+    public static IReadOnlyList<OutOfRangeConfigKey> Rules { get; } =
+    [
+        Bad("train.steps", "[1500, 1500]", "config train.steps: [1500, 1500] is not increasing (entry 1, 1500, must be above 1500)"),
+        Bad("train.max_iters", "null", "config train.max_iters: null, and so is train.max_epochs (set one of them)"),
+        Bad("model.rpn.assigner.neg_iou_thr", "0.8",
+            "config model.rpn.assigner.neg_iou_thr: 0.8 is above model.rpn.assigner.pos_iou_thr 0.7 (must be <= it)"),
+        Bad("model.neck.num_outs", "4", "config model.rpn.anchor.strides: has 5 entries but model.neck.num_outs is 4 (one stride per level)"),
+        Bad("train.lr", "fast", "config train.lr: expected a number, got \"fast\""),
+        Bad("train.log_interval", "1.5", "config train.log_interval: expected an integer, got 1.5"),
+        Bad("train.warmup", "5", "config train.warmup: expected one of none, linear, constant, got 5"),
+        Bad("train.warmup", "cosine", "config train.warmup: expected one of none, linear, constant, got \"cosine\""),
+        Bad("model.style", "keras", "config model.style: expected one of mmdetection, torchvision, got \"keras\""),
+        Bad("model.backbone.norm", "group_norm", "config model.backbone.norm: expected one of batch_norm, frozen_batch_norm, got \"group_norm\""),
+        Bad("model.roi_head.loss_box.type", "giou", "config model.roi_head.loss_box.type: expected one of l1, smooth_l1, got \"giou\""),
+        Bad("model.dynamic_rcnn.variant", "v2", "config model.dynamic_rcnn.variant: expected one of mmdet, original, got \"v2\""),
+        Bad("model.roi_head", "null", "config model.roi_head: expected an object of keys, got null"),
+        Bad("data.train_scales", "[[256, 256], null]", "config data.train_scales[1]: null is not allowed"),
+        Bad("model.rpn.nms_iuo", "0.5",
+            "config model.rpn.nms_iuo: unknown key (model.rpn has anchor, assigner, sampler, loss_box, train_proposals, test_proposals)"),
+        Bad("trian.lr", "0.1", "config trian: unknown key (the top level has name, model, data, train)"),
+    ];
+
+    /// <summary><see cref="Ranged"/> then <see cref="Rules"/>.</summary>
+    public static IReadOnlyList<OutOfRangeConfigKey> All { get; } = [.. Ranged, .. Rules];
+
+    /// <summary>A config file that sets the entry's key on <see cref="BasePreset"/> (a bare VALUE becomes a JSON string, as on the command line).</summary>
+    public static string ConfigFileText(OutOfRangeConfigKey entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var root = new JsonObject { ["_base_"] = BasePreset };
+        JsonObject node = root;
+        string[] path = entry.Key.Split('.');
+        foreach (string part in path[..^1])
+        {
+            var next = new JsonObject();
+            node[part] = next;
+            node = next;
+        }
+
+        JsonNode? value;
+        try
+        {
+            value = JsonNode.Parse(entry.Value);
+        }
+        catch (JsonException)
+        {
+            value = JsonValue.Create(entry.Value);
+        }
+
+        node[path[^1]] = value;
+        return root.ToJsonString();
+    }
+
+    private static OutOfRangeConfigKey Bad(string key, string value, string message) => new(key, value, message);
+
+    private static OutOfRangeConfigKey[] Assigner(string section) =>
+    [
+        Bad($"{section}.pos_iou_thr", "1.5", $"config {section}.pos_iou_thr: 1.5 is out of range (must be in [0, 1])"),
+        Bad($"{section}.neg_iou_thr", "-0.1", $"config {section}.neg_iou_thr: -0.1 is out of range (must be in [0, 1])"),
+        Bad($"{section}.min_pos_iou", "2", $"config {section}.min_pos_iou: 2 is out of range (must be in [0, 1])"),
+    ];
+
+    private static OutOfRangeConfigKey[] Sampler(string section) =>
+    [
+        Bad($"{section}.num", "0", $"config {section}.num: 0 is out of range (must be >= 1)"),
+        Bad($"{section}.pos_fraction", "1.1", $"config {section}.pos_fraction: 1.1 is out of range (must be in [0, 1])"),
+    ];
+
+    private static OutOfRangeConfigKey[] BoxLoss(string section) =>
+    [
+        Bad($"{section}.beta", "0", $"config {section}.beta: 0 is out of range (must be > 0)"),
+        Bad($"{section}.weight", "-1", $"config {section}.weight: -1 is out of range (must be >= 0)"),
+    ];
+
+    private static OutOfRangeConfigKey[] Proposals(string section) =>
+    [
+        Bad($"{section}.nms_pre", "0", $"config {section}.nms_pre: 0 is out of range (must be >= 1)"),
+        Bad($"{section}.max_per_image", "0", $"config {section}.max_per_image: 0 is out of range (must be >= 1)"),
+        Bad($"{section}.nms_iou", "1.5", $"config {section}.nms_iou: 1.5 is out of range (must be in [0, 1])"),
+        Bad($"{section}.min_box_size", "-1", $"config {section}.min_box_size: -1 is out of range (must be >= 0)"),
+    ];
+}

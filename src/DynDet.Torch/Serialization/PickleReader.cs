@@ -366,7 +366,8 @@ internal sealed class PickleReader
         }
 
         var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        // (object) keeps the conditional from widening the long back to BigInteger.
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     // ---- stack ----

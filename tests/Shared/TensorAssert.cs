@@ -5,7 +5,10 @@ namespace DynDet.TestSupport;
 /// <summary>Numerical comparison of tensors with messages that say where they differ.</summary>
 public static class TensorAssert
 {
-    /// <summary>Asserts equal shapes and <c>|a − e| ≤ atol + rtol·|e|</c> everywhere.</summary>
+    /// <summary>
+    /// Asserts equal shapes and <c>|a − e| ≤ atol + rtol·|e|</c> everywhere for finite values; a non-finite
+    /// expected or actual value must match exactly (NaN against NaN, +∞ against +∞, −∞ against −∞).
+    /// </summary>
     public static void Close(Tensor expected, Tensor actual, double atol = 1e-5, double rtol = 1e-5, string? what = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
@@ -21,10 +24,24 @@ public static class TensorAssert
         int worstAt = -1;
         for (int i = 0; i < ev.Length; i++)
         {
-            double excess = Math.Abs(av[i] - ev[i]) - (atol + rtol * Math.Abs(ev[i]));
-            if (double.IsNaN(av[i]) != double.IsNaN(ev[i]) || excess > worst)
+            if (!double.IsFinite(av[i]) || !double.IsFinite(ev[i]))
             {
-                worst = double.IsNaN(excess) ? double.PositiveInfinity : excess;
+                // Exact: NaN only where NaN is expected, an infinity only where the same infinity is
+                // (the tolerance below would be ∞ − ∞ = NaN there, which compares false and passed).
+                bool same = double.IsNaN(ev[i]) ? double.IsNaN(av[i]) : av[i] == ev[i];
+                if (!same)
+                {
+                    worst = double.PositiveInfinity;
+                    worstAt = i;
+                }
+
+                continue;
+            }
+
+            double excess = Math.Abs(av[i] - ev[i]) - (atol + rtol * Math.Abs(ev[i]));
+            if (excess > worst)
+            {
+                worst = excess;
                 worstAt = i;
             }
         }

@@ -8,8 +8,16 @@ namespace DynDet.Torch.Serialization;
 /// <c>&lt;archive&gt;/data/&lt;key&gt;</c> (raw little-endian storages). Each storage becomes one CPU tensor
 /// and every saved tensor a strided view of it, so tensors that shared a storage still do.
 /// </summary>
+/// <remarks>
+/// Nothing is allocated from a size the file claims before it is checked against the file's real size:
+/// an entry's stored bytes must lie inside the file, and its unpacked size may exceed them at most
+/// <see cref="MaxExpansion"/> times (torch.save stores entries uncompressed, so a real checkpoint's are equal).
+/// </remarks>
 internal static class CheckpointReader
 {
+    /// <summary>How many times its stored size an entry may unpack to: 64 (deflate packs real pickles and weights far less).</summary>
+    public const long MaxExpansion = 64;
+
     private const long MaxPickleBytes = int.MaxValue - 1024;
 
     public static LoadedCheckpoint Read(string path)
@@ -45,10 +53,11 @@ internal static class CheckpointReader
             using (zip)
             {
                 string prefix = FindArchivePrefix(zip, path);
-                CheckByteOrder(zip, prefix, path);
-                byte[] pickle = ReadPickle(zip, prefix, path);
-                object? root = new PickleReader(pickle, path).Read();
-                var materializer = new Materializer(zip, prefix, path);
+                CheckByteOrder(zip, prefix, path, stream.Length);
+                var pickleEntry = zip.GetEntry(prefix + "data.pkl")!;
+                byte[] pickle = ReadPickle(pickleEntry, path, stream.Length);
+                object? root = new PickleReader(pickle, path, pickleEntry.CompressedLength).Read();
+                var materializer = new Materializer(zip, prefix, path, stream.Length);
                 root = materializer.Run(root);
                 return new LoadedCheckpoint(path, root, materializer.Tensors);
             }
@@ -112,7 +121,7 @@ internal static class CheckpointReader
         return prefix;
     }
 
-    private static void CheckByteOrder(ZipArchive zip, string prefix, string path)
+    private static void CheckByteOrder(ZipArchive zip, string prefix, string path, long fileLength)
     {
         var entry = zip.GetEntry(prefix + "byteorder");
         if (entry is null)
@@ -120,17 +129,49 @@ internal static class CheckpointReader
             return;
         }
 
-        using var reader = new StreamReader(entry.Open());
-        string order = reader.ReadToEnd().Trim();
+        CheckEntrySize(entry, path, fileLength);
+        var head = new char[16];
+        int count;
+        try
+        {
+            using var reader = new StreamReader(entry.Open());
+            count = reader.ReadBlock(head, 0, head.Length);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{path}: {entry.FullName} cannot be read: {OneLine(e.Message)}", e);
+        }
+
+        string order = new string(head, 0, count).Trim();
         if (order != "little")
         {
             throw new InputException($"{path}: storages are stored {order}-endian; DynDet reads little-endian checkpoints");
         }
     }
 
-    private static byte[] ReadPickle(ZipArchive zip, string prefix, string path)
+    /// <summary>
+    /// Refuses an entry whose sizes the file cannot back: stored bytes past the end of the file, or an
+    /// unpacked size more than <see cref="MaxExpansion"/> times them.
+    /// </summary>
+    private static void CheckEntrySize(ZipArchiveEntry entry, string path, long fileLength)
     {
-        var entry = zip.GetEntry(prefix + "data.pkl")!;
+        if (entry.CompressedLength < 0 || entry.CompressedLength > fileLength)
+        {
+            throw new InputException(
+                $"{path}: {entry.FullName} claims {entry.CompressedLength} stored bytes but the file has {fileLength}");
+        }
+
+        if (entry.Length < 0 || entry.Length > (MaxExpansion * entry.CompressedLength) + 4096)
+        {
+            throw new InputException(
+                $"{path}: {entry.FullName} claims {entry.Length} bytes from {entry.CompressedLength} stored " +
+                $"(more than {MaxExpansion} times; torch.save stores entries uncompressed)");
+        }
+    }
+
+    private static byte[] ReadPickle(ZipArchiveEntry entry, string path, long fileLength)
+    {
+        CheckEntrySize(entry, path, fileLength);
         if (entry.Length > MaxPickleBytes)
         {
             throw new InputException($"{path}: data.pkl is {entry.Length} bytes, more than DynDet reads");
@@ -157,7 +198,7 @@ internal static class CheckpointReader
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     /// <summary>Turns the <see cref="PendingTensor"/>s of an unpickled graph into tensors, in place.</summary>
-    private sealed class Materializer(ZipArchive zip, string prefix, string source)
+    private sealed class Materializer(ZipArchive zip, string prefix, string source, long fileLength)
     {
         private readonly Dictionary<string, Tensor> _storages = new(StringComparer.Ordinal);
         private readonly Dictionary<PendingTensor, Tensor> _built = new(ReferenceEqualityComparer.Instance);
@@ -299,6 +340,7 @@ internal static class CheckpointReader
             string entryName = prefix + "data/" + storage.Key;
             var entry = zip.GetEntry(entryName) ?? throw new InputException(
                 $"{source}: storage '{storage.Key}' of tensor {path} is missing ({entryName} is not in the archive)");
+            CheckEntrySize(entry, source, fileLength);
             long bytes;
             try
             {

@@ -12,23 +12,42 @@ namespace DynDet.Torch.Serialization;
 /// <see cref="PyObject"/> records. Tensor-making functions and storage classes it does not know are
 /// refused, because reading them as opaque objects would silently drop tensors.
 /// </summary>
+/// <remarks>
+/// Files come from strangers, so what a pickle can make is bounded: at most
+/// <see cref="MaxValuesPerStoredByte"/> values per byte the file stores for data.pkl (a plain pickle
+/// makes about one per opcode; more means a compressed data.pkl expands into a bomb), every length is
+/// checked against the bytes present before anything is allocated, dict keys are scalars or small
+/// tuples of them, and the finished value must pass <see cref="NestingCheck"/> (depth, no cycles).
+/// </remarks>
 internal sealed class PickleReader
 {
     private readonly byte[] _data;
     private readonly string _source;
+    /// <summary>How many values (pushed, stored in a container or memoized) a pickle may make per stored byte: 8.</summary>
+    public const int MaxValuesPerStoredByte = 8;
+
+    /// <summary>The most items a tuple used as a dict key may hold, nested tuples' items included: 1000.</summary>
+    public const int MaxKeyItems = 1000;
+
     private readonly List<object?> _stack = [];
     private readonly Stack<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = [];
     private readonly Dictionary<string, StorageRecord> _storages = new(StringComparer.Ordinal);
+    private readonly long _storedBytes;
+    private readonly long _maxValues;
+    private long _values;
     private int _pos;
     private int _opStart;
 
     /// <param name="data">The bytes of data.pkl.</param>
     /// <param name="source">The checkpoint file, for messages.</param>
-    public PickleReader(byte[] data, string source)
+    /// <param name="storedBytes">The bytes the file holds for data.pkl (its compressed size; its length when stored, as torch.save stores it).</param>
+    public PickleReader(byte[] data, string source, long storedBytes)
     {
         _data = data;
         _source = source;
+        _storedBytes = storedBytes;
+        _maxValues = (MaxValuesPerStoredByte * Math.Max(storedBytes, 0)) + 4096;
     }
 
     /// <summary>Runs the pickle to its STOP and returns the value it built.</summary>
@@ -49,15 +68,28 @@ internal sealed class PickleReader
 
                     break;
                 case PickleOpcodes.Frame:
-                    Take(8);
+                {
+                    long frame = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+                    if (frame < 0 || frame > _data.Length - _pos)
+                    {
+                        throw Malformed($"a {frame}-byte frame runs past the end of data.pkl (truncated?)");
+                    }
+
                     break;
+                }
+
                 case PickleOpcodes.Stop:
                     if (_stack.Count != 1 || _marks.Count != 0)
                     {
                         throw Malformed("ends with " + _stack.Count + " values on the stack");
                     }
 
-                    return Pop();
+                {
+                    object? root = Pop();
+                    NestingCheck.Run(root, _source);
+                    return root;
+                }
+
                 case PickleOpcodes.None:
                     Push(null);
                     break;
@@ -141,7 +173,7 @@ internal sealed class PickleReader
                 }
 
                 case PickleOpcodes.List:
-                    Push(new List<object?>(PopToMark()));
+                    Push(new List<object?>(Stored(PopToMark())));
                     break;
                 case PickleOpcodes.Dict:
                 {
@@ -154,6 +186,7 @@ internal sealed class PickleReader
                 case PickleOpcodes.Append:
                 {
                     object? item = Pop();
+                    CountValues(1);
                     TopAs<List<object?>>("APPEND").Add(item);
                     break;
                 }
@@ -161,7 +194,7 @@ internal sealed class PickleReader
                 case PickleOpcodes.Appends:
                 {
                     object?[] items = PopToMark();
-                    TopAs<List<object?>>("APPENDS").AddRange(items);
+                    TopAs<List<object?>>("APPENDS").AddRange(Stored(items));
                     break;
                 }
 
@@ -225,13 +258,13 @@ internal sealed class PickleReader
                     Push(PersistentLoad(Pop()));
                     break;
                 case PickleOpcodes.BinPut:
-                    _memo[ReadByte()] = Peek();
+                    Memoize(ReadByte());
                     break;
                 case PickleOpcodes.LongBinPut:
-                    _memo[BinaryPrimitives.ReadUInt32LittleEndian(Take(4))] = Peek();
+                    Memoize(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)));
                     break;
                 case PickleOpcodes.Memoize:
-                    _memo[_memo.Count] = Peek();
+                    Memoize(_memo.Count);
                     break;
                 case PickleOpcodes.BinGet:
                     Push(MemoGet(ReadByte()));
@@ -333,12 +366,42 @@ internal sealed class PickleReader
         }
 
         var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        // (object) keeps the conditional from widening the long back to BigInteger.
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     // ---- stack ----
 
-    private void Push(object? value) => _stack.Add(value);
+    private void Push(object? value)
+    {
+        CountValues(1);
+        _stack.Add(value);
+    }
+
+    private void Memoize(long index)
+    {
+        object? value = Peek();
+        CountValues(1);
+        _memo[index] = value;
+    }
+
+    /// <summary>Counts values stored into a container (they may have been pushed once already).</summary>
+    private object?[] Stored(object?[] items)
+    {
+        CountValues(items.Length);
+        return items;
+    }
+
+    private void CountValues(long count)
+    {
+        _values += count;
+        if (_values > _maxValues)
+        {
+            throw new InputException(
+                $"{_source}: data.pkl makes more than {_maxValues} values from the {_storedBytes} bytes the file " +
+                $"stores for it (more than {MaxValuesPerStoredByte} per byte: a compressed pickle bomb?)");
+        }
+    }
 
     private object? Pop()
     {
@@ -401,15 +464,51 @@ internal sealed class PickleReader
             throw Malformed("SETITEMS with an odd number of items");
         }
 
+        CountValues(pairs.Length / 2);
         for (int k = 0; k < pairs.Length; k += 2)
         {
             object key = pairs[k] switch
             {
-                string or long or double or bool or BigInteger or PyTuple or PyGlobal => pairs[k]!,
+                string or long or double or bool or BigInteger or PyGlobal => pairs[k]!,
+                PyTuple tuple => CheckKey(tuple),
                 var other => throw Unsupported($"a dict key of type {Describe(other)} is not supported"),
             };
             dict[key] = pairs[k + 1];
         }
+    }
+
+    /// <summary>
+    /// A tuple key must hold what Python can hash by value (scalars, tuples of them) and be small: hashing
+    /// and comparing it then costs little, however a hostile pickle shares its sub-tuples.
+    /// </summary>
+    private PyTuple CheckKey(PyTuple key)
+    {
+        if (key.ExpandedSize > MaxKeyItems)
+        {
+            throw Unsupported(
+                $"a dict key is a tuple of more than {MaxKeyItems} items (nested tuples' items counted each time they occur)");
+        }
+
+        var pending = new Stack<PyTuple>();
+        pending.Push(key);
+        while (pending.Count > 0)
+        {
+            foreach (object? item in pending.Pop())
+            {
+                switch (item)
+                {
+                    case PyTuple inner:
+                        pending.Push(inner);
+                        break;
+                    case null or string or long or double or bool or BigInteger or PyGlobal:
+                        break;
+                    default:
+                        throw Unsupported($"a dict key is a tuple holding {Describe(item)}, which DynDet does not read as a key");
+                }
+            }
+        }
+
+        return key;
     }
 
     private PyGlobal ResolveGlobal(string module, string name)

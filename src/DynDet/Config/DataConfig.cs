@@ -23,4 +23,17 @@ public sealed record DataConfig
 
     /// <summary>Background threads preparing batches (2).</summary>
     public int Workers { get; init; } = 2;
+
+    /// <summary>
+    /// Largest image, in pixels (width × height), the loader decodes; an image declaring more is an error naming
+    /// the file, raised from its header before any pixel buffer is allocated. Default 100,000,000 (100 MP);
+    /// range 1 to 715,827,863.
+    /// </summary>
+    public long MaxImagePixels { get; init; } = 100_000_000;
+
+    /// <summary>
+    /// True: read pixels as stored, ignoring the EXIF Orientation tag (mmcv's <c>color_ignore_orientation</c>);
+    /// false (default): apply it, as MMDetection's loader does.
+    /// </summary>
+    public bool IgnoreOrientation { get; init; }
 }

@@ -125,13 +125,21 @@ DD_API int dd_roi_align(dd_tensor input, dd_tensor rois, double spatial_scale, i
 
 /* ---- images: JPEG (libjpeg-turbo: baseline, progressive, greyscale, CMYK) and PNG (libpng) ----
  * Inputs are whole encoded files in memory; the format is detected from the first bytes. A truncated
- * or corrupt file is an error (status 1, one-line message), never a crash. */
-/* Size of an encoded image and its channel count as stored (1 grey, 3 colour, 4 CMYK or RGBA, ...). */
-DD_API int dd_image_info(const void* data, int64_t size, int32_t* width, int32_t* height, int32_t* channels);
+ * or corrupt file is an error (status 1, one-line message), never a crash.
+ * The EXIF Orientation tag (JPEG APP1 Exif, PNG eXIf; values 1..8) is applied as PIL's
+ * ImageOps.exif_transpose does unless flags has DD_IMAGE_IGNORE_ORIENTATION. The decoders refuse, from the
+ * header and before allocating any pixel buffer, an image of more than max_pixels (>= 1) pixels; libjpeg's
+ * memory limit and libpng's size and chunk limits are derived from it. */
+#define DD_IMAGE_IGNORE_ORIENTATION 1
+/* Size of the decoded image (after orientation), its channel count as stored (1 grey, 3 colour, 4 CMYK
+ * or RGBA, ...) and the orientation applied (1 when none). Reads the header only; no pixel limit. */
+DD_API int dd_image_info(const void* data, int64_t size, int32_t flags, int32_t* width, int32_t* height,
+                         int32_t* channels, int32_t* orientation);
 /* Decodes to 8-bit RGB, row-major height x width x 3, into dst of exactly width*height*3 bytes. */
-DD_API int dd_image_decode_rgb(const void* data, int64_t size, uint8_t* dst, int64_t dst_size);
+DD_API int dd_image_decode_rgb(const void* data, int64_t size, int64_t max_pixels, int32_t flags, uint8_t* dst,
+                               int64_t dst_size);
 /* Decodes to a new height x width x 3 uint8 tensor (RGB). */
-DD_API int dd_image_decode(const void* data, int64_t size, dd_tensor* out);
+DD_API int dd_image_decode(const void* data, int64_t size, int64_t max_pixels, int32_t flags, dd_tensor* out);
 /* Encodes row-major 8-bit pixels (channels 1 grey or 3 RGB; 4 RGBA for PNG). format 1 = PNG (level =
  * zlib compression 0..9), 2 = JPEG (level = quality 1..100). *out is malloc'ed: release with dd_image_free. */
 DD_API int dd_image_encode(const uint8_t* pixels, int32_t width, int32_t height, int32_t channels, int32_t format,

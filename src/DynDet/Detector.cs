@@ -69,10 +69,11 @@ public sealed class Detector : IDisposable
         ArgumentNullException.ThrowIfNull(imagePaths);
         var results = new List<ImageDetections>(imagePaths.Count);
         int batchSize = Math.Max(1, Model.Config.Data.ImagesPerBatch);
+        var decoding = ImageDecodeOptions.FromConfig(Model.Config.Data);
         for (int start = 0; start < imagePaths.Count; start += batchSize)
         {
             var images = imagePaths.Skip(start).Take(batchSize)
-                .Select((path, k) => (Image: ImageCodec.Load(path), Name: Path.GetFileName(path), Id: (long)(start + k), Path: (string?)path))
+                .Select((path, k) => (Image: ImageCodec.Load(path, decoding), Name: Path.GetFileName(path), Id: (long)(start + k), Path: (string?)path))
                 .ToList();
             results.AddRange(PredictImages(images));
         }

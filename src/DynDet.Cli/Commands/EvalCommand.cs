@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DynDet.Data;
 using DynDet.Data.Coco;
+using DynDet.Data.Images;
 using DynDet.Evaluation;
 using DynDet.Training;
 
@@ -163,7 +164,8 @@ public static class EvalCommand
         }
 
         using var detector = Detector.Load(request.Checkpoint);
-        IDetectionDataset dataset = DatasetSpec.Open(request.DataSpec, request.Split, request.ImagesFolder, "val");
+        IDetectionDataset dataset = DatasetSpec.Open(request.DataSpec, request.Split, request.ImagesFolder, "val",
+            ImageDecodeOptions.FromConfig(detector.Model.Config.Data));
         CocoDataset groundTruth = DatasetEvaluation.ReferenceGroundTruth(dataset);
         foreach (string warning in groundTruth.Warnings)
         {

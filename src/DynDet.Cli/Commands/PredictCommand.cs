@@ -87,6 +87,7 @@ public static class PredictCommand
 
         using var detector = Detector.Load(checkpointPath);
         int batchSize = Math.Max(1, detector.Model.Config.Data.ImagesPerBatch);
+        var decoding = ImageDecodeOptions.FromConfig(detector.Model.Config.Data);
         var written = new List<(string Image, string Json, string Png, int Count)>(imagePaths.Count);
         for (int start = 0; start < imagePaths.Count; start += batchSize)
         {
@@ -94,7 +95,7 @@ public static class PredictCommand
             var batch = new List<RgbImage>(end - start);
             for (int i = start; i < end; i++)
             {
-                batch.Add(ImageCodec.Load(imagePaths[i]));
+                batch.Add(ImageCodec.Load(imagePaths[i], decoding));
             }
 
             IReadOnlyList<ImageDetections> found = detector.Predict(batch);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DynDet.Config;
 using DynDet.Data;
+using DynDet.Data.Images;
 using DynDet.Training;
 
 namespace DynDet.Cli.Commands;
@@ -59,8 +60,9 @@ public static class TrainCommand
             string trainSpec = parse.GetValue(trainData) ?? resolved.Data.Train
                 ?? throw new InputException("no training data: give --train-data SPEC or set data.train in the config");
             string? valSpec = parse.GetValue(valData) ?? resolved.Data.Val;
-            var train = DatasetSpec.Open(trainSpec, parse.GetValue(trainSplit), parse.GetValue(images), "train");
-            var val = valSpec is null ? null : DatasetSpec.Open(valSpec, parse.GetValue(valSplit), parse.GetValue(images), "val");
+            var decoding = ImageDecodeOptions.FromConfig(resolved.Data);
+            var train = DatasetSpec.Open(trainSpec, parse.GetValue(trainSplit), parse.GetValue(images), "train", decoding);
+            var val = valSpec is null ? null : DatasetSpec.Open(valSpec, parse.GetValue(valSplit), parse.GetValue(images), "val", decoding);
             string outDir = parse.GetValue(output) ?? Path.Combine("runs", resolved.Name);
             return Run(new TrainerOptions
             {

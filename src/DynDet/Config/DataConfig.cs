@@ -31,4 +31,18 @@ public sealed record DataConfig
     /// <summary>Background threads preparing batches (default 2; 0 prepares them on the training thread; in [0, 256]).</summary>
     [ConfigRange(0, 256)]
     public int Workers { get; init; } = 2;
+
+    /// <summary>
+    /// Largest image, in pixels (width × height), the loader decodes; an image declaring more is an error naming
+    /// the file, raised from its header before any pixel buffer is allocated. Default 100,000,000 (100 MP);
+    /// range 1 to 715,827,863.
+    /// </summary>
+    [ConfigRange(1, 715_827_863)]
+    public long MaxImagePixels { get; init; } = 100_000_000;
+
+    /// <summary>
+    /// True: read pixels as stored, ignoring the EXIF Orientation tag (mmcv's <c>color_ignore_orientation</c>);
+    /// false (default): apply it, as MMDetection's loader does.
+    /// </summary>
+    public bool IgnoreOrientation { get; init; }
 }

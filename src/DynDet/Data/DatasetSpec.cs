@@ -1,4 +1,5 @@
 using DynDet.Data.Coco;
+using DynDet.Data.Images;
 using DynDet.Data.Synthetic;
 using DynDet.Data.Voc;
 
@@ -23,9 +24,11 @@ public static class DatasetSpec
     /// <param name="split">The VOC split (<c>--split</c>); null uses <paramref name="defaultSplit"/>.</param>
     /// <param name="imagesFolder">Where a COCO JSON's images are (<c>--images</c>); null: beside the JSON.</param>
     /// <param name="defaultSplit">The VOC split when none is given: <c>train</c> for training, <c>val</c> for evaluation.</param>
+    /// <param name="images">How image files are decoded (the config's <c>data.max_image_pixels</c> and
+    /// <c>data.ignore_orientation</c>, <see cref="ImageDecodeOptions.FromConfig"/>); default <see cref="ImageDecodeOptions.Default"/>.</param>
     /// <exception cref="InputException">The SPEC names nothing usable, or the data in it is malformed.</exception>
     public static IDetectionDataset Open(string spec, string? split = null, string? imagesFolder = null,
-        string defaultSplit = "train")
+        string defaultSplit = "train", ImageDecodeOptions? images = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         string trimmed = spec.Trim();
@@ -45,7 +48,7 @@ public static class DatasetSpec
         {
             if (Directory.Exists(Path.Combine(trimmed, "Annotations")))
             {
-                return new VocDataset(trimmed, split ?? defaultSplit);
+                return new VocDataset(trimmed, split ?? defaultSplit, new VocOptions { Images = images ?? ImageDecodeOptions.Default });
             }
 
             string instances = Path.Combine(trimmed, SyntheticWriter.AnnotationFile);
@@ -62,7 +65,7 @@ public static class DatasetSpec
                     throw new InputException($"images folder {imagesFolder}: not found");
                 }
 
-                return new CocoDetectionDataset(trimmed, imagesFolder);
+                return new CocoDetectionDataset(trimmed, imagesFolder, images);
             }
 
             throw new InputException($"dataset {trimmed}: not a COCO annotation JSON (expected a .json file)");

@@ -48,8 +48,10 @@ public sealed class DemoRunner(DemoOptions options)
 
     private DemoRun Train(string label, string preset, DetectorConfig config, CancellationToken cancellation)
     {
-        var train = DatasetSpec.Open(config.Data.Train ?? throw new InputException($"preset {preset} names no data.train"));
-        var val = DatasetSpec.Open(config.Data.Val ?? throw new InputException($"preset {preset} names no data.val"), defaultSplit: "val");
+        var decoding = ImageDecodeOptions.FromConfig(config.Data);
+        var train = DatasetSpec.Open(config.Data.Train ?? throw new InputException($"preset {preset} names no data.train"), images: decoding);
+        var val = DatasetSpec.Open(config.Data.Val ?? throw new InputException($"preset {preset} names no data.val"), defaultSplit: "val",
+            images: decoding);
         string directory = Path.Combine(options.OutputDirectory, preset);
         _log.WriteLine($"== {label}: {preset}");
         var result = new Trainer(new TrainerOptions
@@ -100,7 +102,7 @@ public sealed class DemoRunner(DemoOptions options)
         string folder = Path.Combine(options.OutputDirectory, "images");
         Directory.CreateDirectory(folder);
         var config = ConfigLoader.FromJson(File.ReadAllText(Path.Combine(baseline.Directory, "config.json")), baseline.Directory);
-        var val = DatasetSpec.Open(config.Data.Val!, defaultSplit: "val");
+        var val = DatasetSpec.Open(config.Data.Val!, defaultSplit: "val", images: ImageDecodeOptions.FromConfig(config.Data));
         using var first = Detector.Load(baseline.Training.Checkpoint);
         using var second = Detector.Load(dynamic.Training.Checkpoint);
         for (int i = 0; i < Math.Min(options.PreviewImages, val.Count); i++)

@@ -94,12 +94,17 @@ public sealed class DataLoaderTests : TorchTest
     [Fact]
     public void DisposingMidStreamReleasesQueuedBatches()
     {
-        DataLoader loader = Loader(3);
+        // 3 workers, 3 images a batch: worker k makes batches k, k + 3, ... When a worker reads its 4th image it
+        // has queued its first batch. Waiting for workers 1 and 2 to get there (instead of sleeping) makes sure
+        // batches 1 and 2 sit in the queues, not taken, when the stream is disposed.
+        // Any two such workers include worker 1 or 2, whose first batch is never taken here.
+        using var watched = new WatchedDataset(Small, reads: 4, threads: 2);
+        DataLoader loader = Loader(3, dataset: watched);
         using (BatchStream stream = loader.Open())
         {
             Assert.True(stream.TryTake(out DetectionBatch? batch));
             batch.Dispose();
-            Thread.Sleep(100);                       // let the workers fill their queues
+            Assert.True(watched.Reached.Wait(TimeSpan.FromMinutes(2)), "the workers never queued their batches");
             Assert.True(Engine.LiveTensors > 0);
         }
 
@@ -160,6 +165,41 @@ public sealed class DataLoaderTests : TorchTest
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A dataset that signals <see cref="Reached"/> once <c>threads</c> distinct threads have each asked for
+    /// <c>reads</c> images (a loader worker reading image 4 has finished and queued its first 3-image batch).
+    /// </summary>
+    private sealed class WatchedDataset(IDetectionDataset inner, int reads, int threads) : IDetectionDataset, IDisposable
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _readsByThread = new();
+        private int _threadsThere;
+
+        public ManualResetEventSlim Reached { get; } = new();
+
+        public string Description => inner.Description;
+
+        public int Count => inner.Count;
+
+        public IReadOnlyList<string> CategoryNames => inner.CategoryNames;
+
+        public IReadOnlyList<long> CategoryIds => inner.CategoryIds;
+
+        public DetectionRecord GetRecord(int index) => inner.GetRecord(index);
+
+        public RgbImage LoadImage(int index)
+        {
+            int count = _readsByThread.AddOrUpdate(Environment.CurrentManagedThreadId, 1, (_, n) => n + 1);
+            if (count == reads && Interlocked.Increment(ref _threadsThere) == threads)
+            {
+                Reached.Set();
+            }
+
+            return inner.LoadImage(index);
+        }
+
+        public void Dispose() => Reached.Dispose();
     }
 
     /// <summary>A batch's content copied out of its tensors.</summary>

@@ -35,7 +35,10 @@ public sealed class ImageCodecTests : TorchTest
     [InlineData("png_grey")]
     [InlineData("png_palette")]
     [InlineData("png_rgba")]     // alpha dropped, as PIL's convert("RGB")
-    [InlineData("png_grey16")]   // 16-bit: high byte
+    [InlineData("png_grey16")]   // 16-bit grey: PIL's mode "I", clipped to 0..255 by convert("RGB")
+    [InlineData("png_greya16")]  // 16-bit grey + alpha, RGB, RGBA: PIL keeps the high byte
+    [InlineData("png_rgb16")]
+    [InlineData("png_rgba16")]
     public void PngDecodesAsPil(string name)
     {
         var (file, width, height, expected, _) = Fixtures.Image(name);

@@ -17,4 +17,11 @@ internal static class Fixtures
         byte[]? tv = entry.TryGetProperty("tv", out JsonElement t) ? File.ReadAllBytes(Path.Combine(ImagesFolder, t.GetString()!)) : null;
         return (entry.GetProperty("file").GetString()!, entry.GetProperty("width").GetInt32(), entry.GetProperty("height").GetInt32(), rgb, tv);
     }
+
+    /// <summary>An orientation fixture's pixels as stored in the file (PIL's convert("RGB") without exif_transpose).</summary>
+    public static byte[] ImageAsStored(string name)
+    {
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(ImagesFolder, "index.json")));
+        return File.ReadAllBytes(Path.Combine(ImagesFolder, index.RootElement.GetProperty(name).GetProperty("stored").GetString()!));
+    }
 }

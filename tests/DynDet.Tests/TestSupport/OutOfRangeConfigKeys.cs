@@ -59,6 +59,7 @@ public static class OutOfRangeConfigKeys
         Bad("data.flip_probability", "1.5", "config data.flip_probability: 1.5 is out of range (must be in [0, 1])"),
         Bad("data.images_per_batch", "0", "config data.images_per_batch: 0 is out of range (must be in [1, 1024])"),
         Bad("data.workers", "-1", "config data.workers: -1 is out of range (must be in [0, 256])"),
+        Bad("data.max_image_pixels", "0", "config data.max_image_pixels: 0 is out of range (must be in [1, 715827863])"),
         Bad("train.max_iters", "0", "config train.max_iters: 0 is out of range (must be >= 1)"),
         Bad("train.max_epochs", "0", "config train.max_epochs: 0 is out of range (must be >= 1)"),
         Bad("train.steps", "[0]", "config train.steps[0]: 0 is out of range (must be >= 1)"),

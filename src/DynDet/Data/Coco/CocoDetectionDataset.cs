@@ -10,7 +10,7 @@ namespace DynDet.Data.Coco;
 /// do not overlap their image, that are narrower or lower than 1 pixel, or whose area is not positive; crowd
 /// annotations are kept as ignore regions (<see cref="BoxAnnotation.IsCrowd"/>), not targets. Boxes are
 /// [x, y, x + w, y + h]. Every image file must exist when the dataset is opened; images without a size in the
-/// file are measured from their headers.
+/// file are measured from their headers (their size after EXIF orientation, unless that is ignored).
 /// </summary>
 public sealed class CocoDetectionDataset : IDetectionDataset
 {
@@ -19,17 +19,21 @@ public sealed class CocoDetectionDataset : IDetectionDataset
     /// <summary>Reads <paramref name="annotationFile"/>; images are under <paramref name="imagesFolder"/> or beside the file.</summary>
     /// <exception cref="InputException">The file is missing or invalid, an image has no <c>file_name</c>, an image file
     /// is missing, or an image without a size in the file cannot be read.</exception>
-    public CocoDetectionDataset(string annotationFile, string? imagesFolder = null)
+    public CocoDetectionDataset(string annotationFile, string? imagesFolder = null, ImageDecodeOptions? images = null)
         : this(CocoJsonReader.ReadDataset(annotationFile),
-            imagesFolder ?? Path.GetDirectoryName(Path.GetFullPath(annotationFile)) ?? ".")
+            imagesFolder ?? Path.GetDirectoryName(Path.GetFullPath(annotationFile)) ?? ".", images)
     {
     }
 
     /// <summary>Wraps an annotation model already in memory; image file names are relative to <paramref name="imagesFolder"/>.</summary>
-    public CocoDetectionDataset(CocoDataset annotations, string imagesFolder)
+    /// <param name="annotations">The annotation model.</param>
+    /// <param name="imagesFolder">The folder image file names are relative to.</param>
+    /// <param name="images">How image files are decoded; default <see cref="ImageDecodeOptions.Default"/>.</param>
+    public CocoDetectionDataset(CocoDataset annotations, string imagesFolder, ImageDecodeOptions? images = null)
     {
         ArgumentNullException.ThrowIfNull(annotations);
         ArgumentNullException.ThrowIfNull(imagesFolder);
+        Images = images ?? ImageDecodeOptions.Default;
         Annotations = annotations;
         ImagesFolder = Path.GetFullPath(imagesFolder);
         CocoLabelMap labels = annotations.Labels;
@@ -56,6 +60,9 @@ public sealed class CocoDetectionDataset : IDetectionDataset
     /// <summary>The folder image file names are relative to.</summary>
     public string ImagesFolder { get; }
 
+    /// <summary>How image files are decoded (pixel limit, EXIF orientation).</summary>
+    public ImageDecodeOptions Images { get; }
+
     /// <inheritdoc/>
     public string Description => $"COCO {Annotations.Source} (images in {ImagesFolder})";
 
@@ -72,7 +79,7 @@ public sealed class CocoDetectionDataset : IDetectionDataset
     public DetectionRecord GetRecord(int index) => _records[index];
 
     /// <inheritdoc/>
-    public RgbImage LoadImage(int index) => ImageCodec.LoadAnnotated(_records[index], Annotations.Source);
+    public RgbImage LoadImage(int index) => ImageCodec.LoadAnnotated(_records[index], Annotations.Source, Images);
 
     private DetectionRecord MakeRecord(CocoDataset annotations, int i)
     {
@@ -95,7 +102,7 @@ public sealed class CocoDetectionDataset : IDetectionDataset
         }
         else
         {
-            ImageInfo info = ImageCodec.ReadInfo(path);
+            ImageInfo info = ImageCodec.ReadInfo(path, Images);
             (width, height) = (info.Width, info.Height);
         }
 

@@ -7,81 +7,84 @@ namespace DynDet.Data.Images;
 /// Decodes JPEG (baseline, progressive, greyscale, CMYK; libjpeg-turbo with its default accurate integer IDCT
 /// and fancy upsampling, as PIL and torchvision decode) and PNG (libpng; palette, greyscale, 16-bit and
 /// alpha converted as PIL's <c>convert("RGB")</c> does) into 8-bit RGB, and encodes PNG and JPEG.
-/// Every failure on a file — missing, unreadable, empty, truncated, corrupt, not an image — is an
+/// The EXIF orientation is applied unless <see cref="ImageDecodeOptions.IgnoreOrientation"/>; an image
+/// declaring more than <see cref="ImageDecodeOptions.MaxPixels"/> is refused from its header.
+/// Every failure on a file — missing, unreadable, empty, truncated, corrupt, not an image, too large — is an
 /// <see cref="InputException"/> whose one-line message names the file. Thread-safe.
 /// </summary>
 public static class ImageCodec
 {
-    /// <summary>Reads the size and stored channel count of an encoded image without decoding its pixels.</summary>
+    /// <summary>
+    /// Reads the size (after orientation), stored channel count and orientation of an encoded image without
+    /// decoding its pixels. No pixel limit applies: the size is reported whatever it is.
+    /// </summary>
     /// <param name="data">The whole encoded file.</param>
     /// <param name="source">Name used in error messages (usually the file path).</param>
-    public static unsafe ImageInfo ReadInfo(ReadOnlySpan<byte> data, string source)
+    /// <param name="options">Whether orientation counts (default: <see cref="ImageDecodeOptions.Default"/>).</param>
+    public static unsafe ImageInfo ReadInfo(ReadOnlySpan<byte> data, string source, ImageDecodeOptions? options = null)
     {
-        int status, width, height, channels;
+        options ??= ImageDecodeOptions.Default;
+        int status, width, height, channels, orientation;
         fixed (byte* d = data)
         {
-            status = NativeMethods.dd_image_info(d, data.Length, out width, out height, out channels);
+            status = NativeMethods.dd_image_info(d, data.Length, Flags(options), out width, out height, out channels, out orientation);
         }
 
         ThrowIfFailed(status, source);
-        return new ImageInfo(width, height, channels);
+        return new ImageInfo(width, height, channels, orientation);
     }
 
-    /// <summary>Reads the size and stored channel count of the image file at <paramref name="path"/>.</summary>
-    public static ImageInfo ReadInfo(string path) => ReadInfo(ReadFile(path), path);
+    /// <summary>Reads the size, stored channel count and orientation of the image file at <paramref name="path"/>.</summary>
+    public static ImageInfo ReadInfo(string path, ImageDecodeOptions? options = null) => ReadInfo(ReadFile(path), path, options);
 
     /// <summary>Decodes an encoded JPEG or PNG into a new RGB image.</summary>
     /// <param name="data">The whole encoded file.</param>
     /// <param name="source">Name used in error messages (usually the file path).</param>
-    public static unsafe RgbImage Decode(ReadOnlySpan<byte> data, string source)
+    /// <param name="options">Pixel limit and orientation (default: <see cref="ImageDecodeOptions.Default"/>).</param>
+    public static RgbImage Decode(ReadOnlySpan<byte> data, string source, ImageDecodeOptions? options = null)
     {
-        ImageInfo info = ReadInfo(data, source);
-        long bytes = (long)info.Width * info.Height * 3;
-        if (bytes > Array.MaxLength)
-        {
-            throw new InputException($"image {source}: {info.Width}x{info.Height} is too large to decode");
-        }
-
-        var pixels = GC.AllocateUninitializedArray<byte>((int)bytes);
-        int status;
-        fixed (byte* d = data)
-        fixed (byte* p = pixels)
-        {
-            status = NativeMethods.dd_image_decode_rgb(d, data.Length, p, pixels.Length);
-        }
-
-        ThrowIfFailed(status, source);
-        return new RgbImage(info.Width, info.Height, pixels);
+        options ??= ImageDecodeOptions.Default;
+        return Decode(data, source, options, ReadChecked(data, source, options));
     }
 
     /// <summary>
-    /// Loads a dataset record's image and checks it has the size its annotation states; a mismatch is an
-    /// <see cref="InputException"/> naming the file, both sizes and <paramref name="annotatedBy"/>.
+    /// Loads a dataset record's image and checks it has the size its annotation states (after orientation);
+    /// a mismatch is an <see cref="InputException"/> naming the file, both sizes and <paramref name="annotatedBy"/>,
+    /// raised from the header, before decoding.
     /// </summary>
-    public static RgbImage LoadAnnotated(DetectionRecord record, string annotatedBy)
+    public static RgbImage LoadAnnotated(DetectionRecord record, string annotatedBy, ImageDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(record);
-        RgbImage image = Load(record.FilePath ?? throw new InputException($"image {record.Name}: the record has no file"));
-        if (image.Width != record.Width || image.Height != record.Height)
+        options ??= ImageDecodeOptions.Default;
+        string path = record.FilePath ?? throw new InputException($"image {record.Name}: the record has no file");
+        byte[] data = ReadFile(path);
+        ImageInfo info = ReadInfo(data, path, options);
+        CheckPixels(info, path, options);
+        if (info.Width != record.Width || info.Height != record.Height)
         {
+            string turned = info.Orientation == 1
+                ? string.Empty
+                : $" after its EXIF orientation {info.Orientation} (stored {info.StoredWidth}x{info.StoredHeight}; {ImageDecodeOptions.IgnoreOrientationKey}=true reads it as stored)";
             throw new InputException(
-                $"image {record.FilePath}: is {image.Width}x{image.Height} but {annotatedBy} says {record.Width}x{record.Height} (image id {record.ImageId})");
+                $"image {path}: is {info.Width}x{info.Height}{turned} but {annotatedBy} says {record.Width}x{record.Height} (image id {record.ImageId})");
         }
 
-        return image;
+        return Decode(data, path, options, info);
     }
 
     /// <summary>Reads and decodes the JPEG or PNG file at <paramref name="path"/>.</summary>
-    public static RgbImage Load(string path) => Decode(ReadFile(path), path);
+    public static RgbImage Load(string path, ImageDecodeOptions? options = null) => Decode(ReadFile(path), path, options);
 
     /// <summary>Decodes an encoded JPEG or PNG into a new HxWx3 uint8 tensor (RGB).</summary>
-    public static unsafe Tensor DecodeToTensor(ReadOnlySpan<byte> data, string source)
+    public static unsafe Tensor DecodeToTensor(ReadOnlySpan<byte> data, string source, ImageDecodeOptions? options = null)
     {
+        options ??= ImageDecodeOptions.Default;
+        ReadChecked(data, source, options);
         int status;
         IntPtr handle;
         fixed (byte* d = data)
         {
-            status = NativeMethods.dd_image_decode(d, data.Length, out handle);
+            status = NativeMethods.dd_image_decode(d, data.Length, options.MaxPixels, Flags(options), out handle);
         }
 
         ThrowIfFailed(status, source);
@@ -89,7 +92,7 @@ public static class ImageCodec
     }
 
     /// <summary>Reads and decodes the file at <paramref name="path"/> into a new HxWx3 uint8 tensor (RGB).</summary>
-    public static Tensor LoadTensor(string path) => DecodeToTensor(ReadFile(path), path);
+    public static Tensor LoadTensor(string path, ImageDecodeOptions? options = null) => DecodeToTensor(ReadFile(path), path, options);
 
     /// <summary>Encodes <paramref name="image"/> as PNG or JPEG.</summary>
     /// <param name="image">The pixels.</param>
@@ -189,6 +192,41 @@ public static class ImageCodec
 
         return data;
     }
+
+    /// <summary>The header, checked against the pixel limit before anything is allocated for the pixels.</summary>
+    private static ImageInfo ReadChecked(ReadOnlySpan<byte> data, string source, ImageDecodeOptions options)
+    {
+        ImageInfo info = ReadInfo(data, source, options);
+        CheckPixels(info, source, options);
+        return info;
+    }
+
+    private static void CheckPixels(ImageInfo info, string source, ImageDecodeOptions options)
+    {
+        if (info.Pixels > options.MaxPixels)
+        {
+            throw new InputException(
+                $"image {source}: declares {info.StoredWidth}x{info.StoredHeight} pixels ({ImageDecodeOptions.Megapixels(info.Pixels)} MP), " +
+                $"over the limit of {ImageDecodeOptions.Megapixels(options.MaxPixels)} MP ({ImageDecodeOptions.MaxPixelsKey})");
+        }
+    }
+
+    private static unsafe RgbImage Decode(ReadOnlySpan<byte> data, string source, ImageDecodeOptions options, ImageInfo info)
+    {
+        // MaxPixels is at most Array.MaxLength / 3, so the buffer always fits one array.
+        var pixels = GC.AllocateUninitializedArray<byte>(checked((int)(info.Pixels * 3)));
+        int status;
+        fixed (byte* d = data)
+        fixed (byte* p = pixels)
+        {
+            status = NativeMethods.dd_image_decode_rgb(d, data.Length, options.MaxPixels, Flags(options), p, pixels.Length);
+        }
+
+        ThrowIfFailed(status, source);
+        return new RgbImage(info.Width, info.Height, pixels);
+    }
+
+    private static int Flags(ImageDecodeOptions options) => options.IgnoreOrientation ? NativeMethods.ImageIgnoreOrientation : 0;
 
     private static void ThrowIfFailed(int status, string source)
     {

@@ -99,7 +99,7 @@ public sealed class VocDataset : IDetectionDataset
     public DetectionRecord GetRecord(int index) => _records[index];
 
     /// <inheritdoc/>
-    public RgbImage LoadImage(int index) => ImageCodec.LoadAnnotated(_records[index], "its annotation");
+    public RgbImage LoadImage(int index) => ImageCodec.LoadAnnotated(_records[index], "its annotation", Options.Images);
 
     private string[] ReadSplit(string split)
     {
@@ -212,8 +212,9 @@ public sealed class VocDataset : IDetectionDataset
 
         if (width <= 0 || height <= 0)
         {
-            // MMDetection opens the image when the XML gives no size; the header is enough here.
-            ImageInfo info = ImageCodec.ReadInfo(imagePath);
+            // MMDetection opens the image when the XML gives no size; the header is enough here (its size after
+            // orientation: what the image decodes to).
+            ImageInfo info = ImageCodec.ReadInfo(imagePath, Options.Images);
             width = info.Width;
             height = info.Height;
         }

@@ -1,3 +1,5 @@
+using DynDet.Data.Images;
+
 namespace DynDet.Data.Voc;
 
 /// <summary>Options of <see cref="VocDataset"/>.</summary>
@@ -18,4 +20,7 @@ public sealed class VocOptions
 
     /// <summary>The annotations folder under the root; default <c>Annotations</c>.</summary>
     public string AnnotationFolder { get; init; } = "Annotations";
+
+    /// <summary>How image files are decoded (pixel limit, EXIF orientation); default <see cref="ImageDecodeOptions.Default"/>.</summary>
+    public ImageDecodeOptions Images { get; init; } = ImageDecodeOptions.Default;
 }

@@ -33,9 +33,8 @@ public sealed record DataConfig
     public int Workers { get; init; } = 2;
 
     /// <summary>
-    /// Largest image, in pixels (width × height), the loader decodes; an image declaring more is an error naming
-    /// the file, raised from its header before any pixel buffer is allocated. Default 100,000,000 (100 MP);
-    /// range 1 to 715,827,863.
+    /// Largest image, in pixels (width × height), the loader decodes (default 100000000, i.e. 100 MP; in [1, 715827863]);
+    /// an image declaring more is an error naming the file, raised from its header before any pixel buffer is allocated.
     /// </summary>
     [ConfigRange(1, 715_827_863)]
     public long MaxImagePixels { get; init; } = 100_000_000;

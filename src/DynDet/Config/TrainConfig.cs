@@ -47,8 +47,18 @@ public sealed record TrainConfig
     /// <summary>Gradient-norm clipping threshold, or null for none.</summary>
     public double? GradClip { get; init; }
 
-    /// <summary>Iterations between checkpoints (0: only at the end).</summary>
+    /// <summary>
+    /// Iterations between checkpoints (0, the default: none by count). <c>latest.pth</c> is also written every
+    /// <see cref="CheckpointMinutes"/>, after every evaluation, at the end, on Ctrl-C/SIGTERM and on any failure
+    /// other than divergence.
+    /// </summary>
     public int CheckpointInterval { get; init; }
+
+    /// <summary>
+    /// Minutes of training between time-based checkpoints of <c>latest.pth</c> (10; 0 turns them off; at least 0,
+    /// a whole or fractional number). Checked after each step, so a step longer than this saves after every step.
+    /// </summary>
+    public double CheckpointMinutes { get; init; } = 10;
 
     /// <summary>Iterations between validations (0: only at the end).</summary>
     public int EvalInterval { get; init; }

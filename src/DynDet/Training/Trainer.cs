@@ -146,7 +146,8 @@ public sealed class Trainer
         var sinceSave = Stopwatch.StartNew();
         var reason = TrainingStopReason.Completed;
         // True while the model, the optimizer and the strategies hold exactly the state after `iteration` steps
-        // (false only from the SGD step to the strategies' update), i.e. while a checkpoint would be a true one.
+        // (false during a step: the forward pass already updates batch-norm statistics), i.e. while a checkpoint
+        // would be a true one; failures outside steps (data loading, evaluation, saving) leave it true.
         bool consistent = true;
         bool evaluating = false;
         void Save(bool pending)
@@ -190,8 +191,9 @@ public sealed class Trainer
                 using (batch)
                 {
                     schedule.Apply(optimizer, iteration);
-                    var values = PrepareStep(model, optimizer, batch, train.GradClip, iteration);
+                    // From the forward pass on (batch-norm statistics update in place) to the strategies' update.
                     consistent = false;
+                    var values = PrepareStep(model, optimizer, batch, train.GradClip, iteration);
                     using (PhaseProfiler.Measure("sgd.step"))
                     {
                         optimizer.Step();
@@ -290,7 +292,7 @@ public sealed class Trainer
     {
         if (!consistent)
         {
-            _log.WriteLine($"the failure below came in the middle of the SGD step of iteration {iteration + 1}: {latest} was not updated");
+            _log.WriteLine($"the failure below came in the middle of iteration {iteration + 1}: {latest} was not updated");
             return;
         }
 

@@ -4,7 +4,8 @@ namespace DynDet.Cli;
 
 /// <summary>
 /// Parses and runs a command with DynDet's exit-code contract: usage errors, <see cref="InputException"/>
-/// and a native library that cannot be loaded print one <c>error:</c> line and give 2; other exceptions give 1.
+/// and a native library that cannot be loaded print one <c>error:</c> line and give 2; a command stopped by Ctrl-C
+/// or SIGTERM gives 130 or 143; other exceptions give 1.
 /// </summary>
 public static class CliRunner
 {
@@ -67,8 +68,15 @@ public static class CliRunner
 
             return BadInput;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
+            // Stopped by Ctrl-C or SIGTERM: the shell's 128 + signal, as train returns after saving.
+            if (ConsoleCancellation.ReceivedExitCode is int signalled)
+            {
+                Console.Error.WriteLine($"error: interrupted: {OneLine(e.Message)}");
+                return signalled;
+            }
+
             Console.Error.WriteLine("error: cancelled");
             return InternalError;
         }

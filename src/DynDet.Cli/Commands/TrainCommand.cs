@@ -10,14 +10,16 @@ namespace DynDet.Cli.Commands;
 
 /// <summary>
 /// <c>dyndet train --config NAME|FILE [--train-data SPEC] [--val-data SPEC] [--out DIR] [--max-iters N] [--seed S]
-/// [--resume] [KEY=VALUE ...]</c> (CONTRACT.md): trains, writing checkpoints and <c>metrics.json</c> to the output
-/// folder and evaluating on the validation data at the end. Exit 0 when complete, 130 when interrupted (a
-/// checkpoint was written; <c>--resume</c> continues), 1 when the loss diverged.
+/// [--resume [--force]] [KEY=VALUE ...]</c> (CONTRACT.md): trains, writing checkpoints and <c>metrics.json</c> to the
+/// output folder and evaluating on the validation data at the end. Exit 0 when complete, 130 after Ctrl-C and 143
+/// after SIGTERM (a checkpoint of the last completed step was written; <c>--resume</c> continues), 1 when the
+/// training diverged (the last good checkpoint is kept), 2 on bad input — a <c>--resume</c> whose checkpoint has
+/// other classes, data or config included (<c>--force</c> resumes anyway, printing what differs).
 /// </summary>
 public static class TrainCommand
 {
-    /// <summary>Exit status of a run stopped by Ctrl-C after saving.</summary>
-    public const int Interrupted = 130;
+    /// <summary>Exit status of a run stopped by Ctrl-C after saving (SIGTERM gives <see cref="ConsoleCancellation.TerminateExitCode"/>).</summary>
+    public const int Interrupted = ConsoleCancellation.InterruptExitCode;
 
     /// <summary>Creates the <c>train</c> command.</summary>
     public static Command Create()
@@ -36,12 +38,13 @@ public static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Output folder (default runs/<config name>).", HelpName = "DIR" };
         var maxIters = new Option<int?>("--max-iters") { Description = "Iterations to train, >= 1 (overrides train.max_iters).", HelpName = "N" }.Within(1);
         var seed = new Option<int?>("--seed") { Description = "Random seed, >= 0 (overrides train.seed).", HelpName = "S" }.Within(0);
-        var resume = new Option<bool>("--resume") { Description = "Continue from latest.pth in the output folder." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from latest.pth in the output folder (refused if its classes, data or config differ)." };
+        var force = new Option<bool>("--force") { Description = "With --resume: resume even if the checkpoint's classes, data or config differ (printing what differs)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the result." };
         var overrides = new Argument<string[]>("KEY=VALUE") { Description = "Config overrides by dotted path, e.g. train.lr=0.01.", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("train", "Train a detector.")
         {
-            config, trainData, valData, trainSplit, valSplit, images, output, maxIters, seed, resume, json, overrides,
+            config, trainData, valData, trainSplit, valSplit, images, output, maxIters, seed, resume, force, json, overrides,
         };
         command.SetAction(parse =>
         {
@@ -64,6 +67,11 @@ public static class TrainCommand
             var train = DatasetSpec.Open(trainSpec, parse.GetValue(trainSplit), parse.GetValue(images), "train", decoding);
             var val = valSpec is null ? null : DatasetSpec.Open(valSpec, parse.GetValue(valSplit), parse.GetValue(images), "val", decoding);
             string outDir = parse.GetValue(output) ?? Path.Combine("runs", resolved.Name);
+            if (parse.GetValue(force) && !parse.GetValue(resume))
+            {
+                throw new InputException("--force only applies with --resume");
+            }
+
             return Run(new TrainerOptions
             {
                 Config = resolved,
@@ -71,6 +79,7 @@ public static class TrainCommand
                 ValData = val,
                 OutputDirectory = outDir,
                 Resume = parse.GetValue(resume),
+                ForceResume = parse.GetValue(force),
             }, parse.GetValue(json), Console.Out);
         });
         return command;
@@ -132,6 +141,6 @@ public static class TrainCommand
             }
         }
 
-        return result.Reason == TrainingStopReason.Completed ? CliRunner.Ok : Interrupted;
+        return result.Reason == TrainingStopReason.Completed ? CliRunner.Ok : cancellation.ExitCode ?? Interrupted;
     }
 }

@@ -6,36 +6,16 @@ namespace DynDet.Torch.Serialization;
 /// <summary>
 /// Writes a file Python's <c>torch.load</c> reads, laid out as <c>torch.save</c> (1.13) lays it out:
 /// <c>archive/data.pkl</c>, <c>archive/data/0</c>…, <c>archive/version</c> ("3"), stored, 64-byte aligned.
-/// The file appears atomically: everything goes to a temporary file in the target's folder, which is
-/// flushed to disk and then renamed over the target; on any failure the target is untouched.
+/// The file appears atomically (<see cref="DurableFile"/>): everything goes to a temporary file in the target's
+/// folder, which is flushed to disk, renamed over the target, and the folder fsynced; on any failure the target is
+/// untouched.
 /// </summary>
 internal static class CheckpointWriter
 {
     private const string Archive = "archive";
 
-    public static void Write(string path, object? value, bool forceZip64 = false)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string target = System.IO.Path.GetFullPath(path);
-        string folder = System.IO.Path.GetDirectoryName(target) ?? ".";
-        string temporary = System.IO.Path.Combine(folder,
-            "." + System.IO.Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                WriteArchive(stream, value, forceZip64);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
+    public static void Write(string path, object? value, bool forceZip64 = false) =>
+        DurableFile.Write(path, stream => WriteArchive(stream, value, forceZip64));
 
     private static void WriteArchive(Stream stream, object? value, bool forceZip64)
     {
@@ -61,20 +41,5 @@ internal static class CheckpointWriter
         byte* data = bytes == 0 ? null : (byte*)NativeMethods.dd_tensor_data_ptr(contiguous.RawHandle);
         zip.Add(name, data, bytes);
         GC.KeepAlive(contiguous);
-    }
-
-    private static void TryDelete(string file)
-    {
-        try
-        {
-            File.Delete(file);
-        }
-        catch (IOException)
-        {
-            // The original failure matters more than a leftover temporary file.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

@@ -78,8 +78,8 @@ public static class TorchSerializer
 
     /// <summary>
     /// Writes <paramref name="value"/> (see the remarks for the types it may hold) as <c>torch.save</c> does,
-    /// atomically: a temporary file in the same folder, flushed to disk, then renamed over
-    /// <paramref name="path"/>. If anything fails, <paramref name="path"/> keeps its old content.
+    /// atomically (<see cref="DurableFile"/>): a temporary file in the same folder, flushed to disk, renamed over
+    /// <paramref name="path"/>, then the folder fsynced. If anything fails, <paramref name="path"/> keeps its old content.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="value"/> holds something a checkpoint cannot.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>

@@ -69,9 +69,21 @@ public sealed record TrainConfig
     [ConfigRange(0, MinExclusive = true)]
     public double? GradClip { get; init; }
 
-    /// <summary>Iterations between checkpoints (default 0: only at the end; &gt;= 0).</summary>
+    /// <summary>
+    /// Iterations between checkpoints (default 0: none by count; &gt;= 0). <c>latest.pth</c> is also written every
+    /// <see cref="CheckpointMinutes"/>, after every evaluation, at the end, on Ctrl-C/SIGTERM and on any failure
+    /// other than divergence.
+    /// </summary>
     [ConfigRange(0)]
     public int CheckpointInterval { get; init; }
+
+    /// <summary>
+    /// Minutes of training between time-based checkpoints of <c>latest.pth</c> (default 10; 0 turns them off;
+    /// &gt;= 0, a whole or fractional number). Checked after each step, so a step longer than this saves after every
+    /// step.
+    /// </summary>
+    [ConfigRange(0)]
+    public double CheckpointMinutes { get; init; } = 10;
 
     /// <summary>Iterations between validations (default 0: only at the end; &gt;= 0).</summary>
     [ConfigRange(0)]

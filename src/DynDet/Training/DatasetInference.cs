@@ -22,12 +22,17 @@ public static class DatasetInference
         return new DetectionTransform(TransformOptions.Testing(new ImageScale(data.TestScale[0], data.TestScale[1])));
     }
 
-    /// <summary>Detections of every image, indexed like the dataset; shows a progress line on standard error when asked.</summary>
+    /// <summary>
+    /// Detections of every image, indexed like the dataset; shows a progress line on standard error when asked.
+    /// <paramref name="cancellation"/> is observed before the first batch and after each one
+    /// (<see cref="OperationCanceledException"/>; the model's training mode is restored either way).
+    /// </summary>
     public static ImageDetections[] Run(FasterRcnn model, IDetectionDataset dataset, bool showProgress = true,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
+        cancellation.ThrowIfCancellationRequested();
         var data = model.Config.Data;
         var loader = new DataLoader(dataset, TestTransform(data), new LoaderOptions
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DynDet.Dynamic;
 using DynDet.Evaluation;
+using DynDet.Torch.Serialization;
 
 namespace DynDet.Training;
 
@@ -114,10 +115,8 @@ public sealed class MetricsLog
         return kept;
     }
 
-    private void Write()
-    {
-        string temporary = _path + ".tmp";
-        File.WriteAllText(temporary, _root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temporary, _path, overwrite: true);
-    }
+    // Atomic, so never half-written, but not fsynced: it is rewritten every log interval and each checkpoint
+    // carries the iteration it can be trimmed back to (the constructor's resumedAt).
+    private void Write() =>
+        DurableFile.WriteAllText(_path, _root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), sync: false);
 }

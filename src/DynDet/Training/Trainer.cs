@@ -14,10 +14,12 @@ using DynDet.Torch.Serialization;
 namespace DynDet.Training;
 
 /// <summary>
-/// The training loop every DynDet detector uses: SGD with MMCV's warm-up and steps, one loss read per step (to
-/// stop on a non-finite loss before it reaches the weights), the dynamic strategies updated after each step, a
-/// progress line with ETA, loss terms, learning rate and the dynamic values, atomic checkpoints, periodic
-/// validation with the COCO evaluator, <c>metrics.json</c>, exact resume, and a checkpoint on cancellation.
+/// The training loop every DynDet detector uses: SGD with MMCV's warm-up and steps, one read per step of the loss
+/// terms and the gradient norm (to stop on a non-finite loss or gradient before it reaches the weights), the
+/// dynamic strategies updated after each step, a progress line with ETA, loss terms, learning rate and the dynamic
+/// values, periodic atomic checkpoints (never with non-finite weights), periodic validation with the COCO
+/// evaluator, <c>metrics.json</c>, exact resume checked against the checkpoint's classes, data and config, and a
+/// checkpoint on cancellation and on any failure but divergence.
 /// </summary>
 public sealed class Trainer
 {
@@ -45,13 +47,28 @@ public sealed class Trainer
         return (epochs * batchesPerEpoch, train.StepEpochs.Select(e => e * batchesPerEpoch).ToArray());
     }
 
-    /// <summary>Runs training to the end of the schedule (or until <paramref name="cancellation"/>).</summary>
+    /// <summary>
+    /// Runs training to the end of the schedule (or until <paramref name="cancellation"/>, which is observed after
+    /// every step and during evaluations). <c>latest.pth</c> is written every <see cref="TrainConfig.CheckpointInterval"/>
+    /// iterations, every <see cref="TrainConfig.CheckpointMinutes"/>, after every periodic evaluation, at the end,
+    /// when cancelled (also mid-evaluation: a resumed run redoes that evaluation), and on any failure but
+    /// divergence, always holding the state after the last completed step; then the failure is rethrown.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A loss, gradient or weight became NaN or infinite: the weights
+    /// were not changed by the bad step and <c>latest.pth</c> was left as it was (the last good checkpoint).</exception>
+    /// <exception cref="InputException">Bad config, data, or a checkpoint that does not fit (<see cref="ResumeCheck"/>).</exception>
     public TrainingResult Run(CancellationToken cancellation = default)
     {
         var config = _options.Config;
         var train = config.Train;
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(_options.OutputDirectory);
+        // A run killed outright (SIGKILL, power loss) mid-write leaves its temporary file; this folder is ours.
+        if (DurableFile.RemoveTemporaries(_options.OutputDirectory) is int stale and > 0)
+        {
+            _log.WriteLine($"removed {stale} temporary file(s) a killed run left in {_options.OutputDirectory}");
+        }
+
         if (train.Threads > 0)
         {
             Engine.NumThreads = train.Threads;
@@ -61,7 +78,12 @@ public sealed class Trainer
         var data = _options.TrainData;
         var classes = data.CategoryNames;
         using var model = new FasterRcnn(config, classes);
-        LoadBackboneWeights(model, config.Model.Backbone.Weights);
+        if (!_options.Resume)
+        {
+            // A resumed run restores every weight from the checkpoint.
+            LoadBackboneWeights(model, config.Model.Backbone.Weights);
+        }
+
         var loader = new DataLoader(data, TrainTransform(config.Data), new LoaderOptions
         {
             BatchSize = config.Data.ImagesPerBatch,
@@ -73,7 +95,9 @@ public sealed class Trainer
         using var optimizer = new Sgd(ParameterGroups(model, train, config.Data.ImagesPerBatch), train.Momentum);
         var schedule = new WarmupMultiStepSchedule(steps, train.Gamma, train.Warmup, train.WarmupIters, train.WarmupRatio);
         string latest = Path.Combine(_options.OutputDirectory, TrainingCheckpoint.LatestFile);
+        var fingerprint = DatasetFingerprint.Of(data);
         long start = 0;
+        bool evaluationPending = false;
         if (_options.Resume)
         {
             if (!File.Exists(latest))
@@ -82,13 +106,26 @@ public sealed class Trainer
             }
 
             using var checkpoint = TorchSerializer.Load(latest);
+            var differences = ResumeCheck.Differences(TrainingCheckpoint.ReadInfo(checkpoint), TrainingCheckpoint.ReadDataset(checkpoint),
+                config, classes, fingerprint);
+            if (differences.Count > 0)
+            {
+                if (!_options.ForceResume)
+                {
+                    throw new InputException($"--resume: {string.Join("; ", differences)} (--force resumes anyway)");
+                }
+
+                _log.WriteLine($"warning: --resume --force: {string.Join("; ", differences)}");
+            }
+
             start = TrainingCheckpoint.Restore(checkpoint, model, optimizer);
+            evaluationPending = TrainingCheckpoint.ReadEvaluationPending(checkpoint);
             _log.WriteLine($"resumed from {latest} at iteration {start}");
         }
 
         var metrics = new MetricsLog(Path.Combine(_options.OutputDirectory, "metrics.json"), config.Name, classes,
             _options.Resume, start);
-        File.WriteAllText(Path.Combine(_options.OutputDirectory, "config.json"), ConfigLoader.ToJson(config));
+        DurableFile.WriteAllText(Path.Combine(_options.OutputDirectory, "config.json"), ConfigLoader.ToJson(config));
         CocoDataset? valTruth = _options.ValData is null ? null : DatasetEvaluation.ReferenceGroundTruth(_options.ValData);
         model.Train();
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -100,11 +137,41 @@ public sealed class Trainer
         bool profile = Environment.GetEnvironmentVariable("DYNDET_PROFILE") == "1";
         PhaseProfiler.Enabled = profile;
         var loopClock = Stopwatch.StartNew();
+        var sinceSave = Stopwatch.StartNew();
         var reason = TrainingStopReason.Completed;
-        using (var progress = _options.ShowProgress ? new ProgressReporter("train", maxIterations, _log) : null)
-        using (var batches = loader.Open(start, maxIterations - start))
+        // True while the model, the optimizer and the strategies hold exactly the state after `iteration` steps
+        // (false during a step: the forward pass already updates batch-norm statistics), i.e. while a checkpoint
+        // would be a true one; failures outside steps (data loading, evaluation, saving) leave it true.
+        bool consistent = true;
+        bool evaluating = false;
+        void Save(bool pending)
         {
-            while (true)
+            TrainingCheckpoint.Save(latest, model, optimizer, iteration, fingerprint, pending);
+            sinceSave.Restart();
+        }
+
+        bool EvaluateNow()
+        {
+            evaluating = true;
+            bool done = EvaluatePeriodically(model, metrics, iteration, valTruth!, cancellation);
+            evaluating = !done;
+            return done;
+        }
+
+        try
+        {
+            using var progress = _options.ShowProgress ? new ProgressReporter("train", maxIterations, _log) : null;
+            using var batches = loader.Open(start, maxIterations - start);
+            if (evaluationPending && _options.ValData is not null && iteration < maxIterations)
+            {
+                _log.WriteLine($"redoing the evaluation at iteration {iteration} that the interrupted run did not finish");
+                if (!EvaluateNow())
+                {
+                    reason = TrainingStopReason.Interrupted;
+                }
+            }
+
+            while (reason == TrainingStopReason.Completed)
             {
                 DetectionBatch? batch;
                 using (PhaseProfiler.Measure("data.wait"))
@@ -118,7 +185,14 @@ public sealed class Trainer
                 using (batch)
                 {
                     schedule.Apply(optimizer, iteration);
-                    var values = Step(model, optimizer, batch, train.GradClip, iteration);
+                    // From the forward pass on (batch-norm statistics update in place) to the strategies' update.
+                    consistent = false;
+                    var values = PrepareStep(model, optimizer, batch, train.GradClip, iteration);
+                    using (PhaseProfiler.Measure("sgd.step"))
+                    {
+                        optimizer.Step();
+                    }
+
                     iteration++;
                     window.Add(values);
                     foreach (var strategy in model.Strategies)
@@ -128,6 +202,8 @@ public sealed class Trainer
                             metrics.AddUpdate(update);
                         }
                     }
+
+                    consistent = true;
                 }
 
                 double lr = optimizer.Groups[0].LearningRate;
@@ -138,24 +214,40 @@ public sealed class Trainer
                     window.Reset();
                 }
 
-                bool last = iteration == maxIterations;
-                if (train.CheckpointInterval > 0 && iteration % train.CheckpointInterval == 0 && !last)
+                if (iteration == maxIterations)
                 {
-                    TrainingCheckpoint.Save(latest, model, optimizer, iteration);
-                }
-
-                if (train.EvalInterval > 0 && iteration % train.EvalInterval == 0 && !last && _options.ValData is not null)
-                {
-                    metrics.AddEvaluation(iteration, Evaluate(model, _options.ValData, valTruth!, cancellation));
-                    model.Train();
-                }
-
-                if (cancellation.IsCancellationRequested && !last)
-                {
-                    reason = TrainingStopReason.Interrupted;
                     break;
                 }
+
+                bool evaluated = false;
+                if (train.EvalInterval > 0 && iteration % train.EvalInterval == 0 && _options.ValData is not null)
+                {
+                    if (!EvaluateNow())
+                    {
+                        reason = TrainingStopReason.Interrupted;
+                        break;
+                    }
+
+                    evaluated = true;
+                }
+
+                if (evaluated
+                    || (train.CheckpointInterval > 0 && iteration % train.CheckpointInterval == 0)
+                    || (train.CheckpointMinutes > 0 && sinceSave.Elapsed.TotalMinutes >= train.CheckpointMinutes))
+                {
+                    Save(pending: false);
+                }
+
+                if (cancellation.IsCancellationRequested)
+                {
+                    reason = TrainingStopReason.Interrupted;
+                }
             }
+        }
+        catch (Exception failure) when (failure is not TrainingDivergedException)
+        {
+            SaveAfterFailure(consistent, iteration, latest, () => Save(evaluating));
+            throw;
         }
 
         if (profile)
@@ -165,51 +257,127 @@ public sealed class Trainer
             PhaseProfiler.Reset();
         }
 
-        TrainingCheckpoint.Save(latest, model, optimizer, iteration);
+        Save(evaluating);
         EvaluationReport? final = null;
         if (reason == TrainingStopReason.Completed && _options.ValData is not null)
         {
-            final = Evaluate(model, _options.ValData, valTruth!, CancellationToken.None);
-            metrics.AddEvaluation(iteration, final);
+            try
+            {
+                final = Evaluate(model, _options.ValData, valTruth!, cancellation);
+                metrics.AddEvaluation(iteration, final);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // The checkpoint of the last iteration is written: --resume only redoes this evaluation.
+                _log.WriteLine($"interrupted during the final evaluation; {latest} holds all {iteration} iterations");
+                reason = TrainingStopReason.Interrupted;
+            }
         }
 
         return new TrainingResult(reason, iteration, latest, final, clock.Elapsed);
     }
 
-    /// <summary>One training step; returns the loss terms and their total, read once.</summary>
-    private static Dictionary<string, double> Step(FasterRcnn model, Sgd optimizer, DetectionBatch batch, double? gradClip,
+    /// <summary>
+    /// Saves the state of the last completed step after a failure that is not a divergence (bad data found late,
+    /// a full disk, a failed evaluation), so that the run can be resumed; the failure itself is then rethrown by
+    /// the caller, and a failure to save only adds a line to the log.
+    /// </summary>
+    private void SaveAfterFailure(bool consistent, long iteration, string latest, Action save)
+    {
+        if (!consistent)
+        {
+            _log.WriteLine($"the failure below came in the middle of iteration {iteration + 1}: {latest} was not updated");
+            return;
+        }
+
+        try
+        {
+            save();
+            _log.WriteLine($"saved {latest} at iteration {iteration} before stopping on the failure below (--resume continues from there)");
+        }
+#pragma warning disable CA1031 // the original failure is what the user must see; this one is only reported
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.WriteLine($"could not save {latest} after the failure below: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A periodic evaluation at <paramref name="iteration"/>; false when <paramref name="cancellation"/> stopped it.
+    /// The training RNG is the same after it as before it (evaluated or not, cancelled or not), so that a run
+    /// interrupted here, or resumed from a checkpoint taken before it, trains on exactly as an unbroken one.
+    /// </summary>
+    private bool EvaluatePeriodically(FasterRcnn model, MetricsLog metrics, long iteration, CocoDataset truth, CancellationToken cancellation)
+    {
+        var data = _options.ValData!;
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluating at iteration {iteration} on {data.Count} images"));
+        using var scope = Engine.NewDisposeScope();
+        var rng = Engine.GetRngState();
+        try
+        {
+            metrics.AddEvaluation(iteration, Evaluate(model, data, truth, cancellation));
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            _log.WriteLine($"interrupted during the evaluation at iteration {iteration}: saving iteration {iteration}; --resume redoes this evaluation");
+            return false;
+        }
+        finally
+        {
+            Engine.SetRngState(rng);
+            model.Train();
+        }
+    }
+
+    /// <summary>
+    /// Forward, backward, the test hook, then ONE read of every loss term, the total and the gradients' total norm;
+    /// throws before the SGD step when any is NaN or infinite (the weights stay those of the previous step); clips
+    /// the gradients when asked (with the norm already computed, so no second read). Returns the loss terms and total.
+    /// </summary>
+    private Dictionary<string, double> PrepareStep(FasterRcnn model, Sgd optimizer, DetectionBatch batch, double? gradClip,
         long iteration)
     {
         using var scope = Engine.NewDisposeScope();
         var losses = model.Loss(batch);
         var names = losses.Terms.Keys.ToArray();
-        // One synchronisation per step: every term and the total in one read.
-        double[] values = Tensor.Stack([.. losses.Terms.Values.Select(t => t.Detach()), losses.Total.Detach()])
-            .To(ScalarType.Float64).To(Device.Cpu).ToArray<double>();
-        for (int k = 0; k < values.Length; k++)
-        {
-            if (!double.IsFinite(values[k]))
-            {
-                string term = k < names.Length ? names[k] : "loss";
-                throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
-                    $"{term} is {values[k]} at iteration {iteration + 1}: training stopped before this step changed the weights"));
-            }
-        }
-
         optimizer.ZeroGrad();
         using (PhaseProfiler.Measure("backward"))
         {
             losses.Total.Backward();
         }
 
-        if (gradClip is double maxNorm)
+        _options.AfterBackward?.Invoke(model, iteration + 1);
+        var grads = optimizer.Groups.SelectMany(g => g.Parameters).Select(p => p.Grad).OfType<Tensor>().ToList();
+        Tensor? gradNorm = grads.Count > 0 ? GradientClipping.TotalNorm(grads) : null;
+        // One synchronisation per step: every term, the total and the gradient norm in one read.
+        var read = new List<Tensor>(names.Length + 2);
+        read.AddRange(losses.Terms.Values.Select(t => t.Detach()));
+        read.Add(losses.Total.Detach());
+        if (gradNorm is not null)
         {
-            GradientClipping.ClipGradNorm(optimizer.Groups.SelectMany(g => g.Parameters), maxNorm);
+            read.Add(gradNorm);
         }
 
-        using (PhaseProfiler.Measure("sgd.step"))
+        double[] values = Tensor.Stack([.. read.Select(t => t.To(ScalarType.Float64))]).To(Device.Cpu).ToArray<double>();
+        for (int k = 0; k <= names.Length; k++)
         {
-            optimizer.Step();
+            if (!double.IsFinite(values[k]))
+            {
+                string term = k < names.Length ? names[k] : "loss";
+                throw Diverged($"{term} is {values[k]}", iteration);
+            }
+        }
+
+        if (gradNorm is not null && !double.IsFinite(values[^1]))
+        {
+            throw Diverged(NonFiniteGradient(model, values[^1]), iteration);
+        }
+
+        if (gradClip is double maxNorm && gradNorm is not null)
+        {
+            GradientClipping.ScaleToNorm(grads, gradNorm, maxNorm);
         }
 
         var result = new Dictionary<string, double>(names.Length + 1);
@@ -218,8 +386,26 @@ public sealed class Trainer
             result[names[k]] = values[k];
         }
 
-        result["loss"] = values[^1];
+        result["loss"] = values[names.Length];
         return result;
+    }
+
+    private static TrainingDivergedException Diverged(string what, long iteration) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{what} at iteration {iteration + 1}: training stopped before this step changed the weights"));
+
+    /// <summary>Names the first parameter whose gradient is not finite (more reads, but only once the run has failed).</summary>
+    private static string NonFiniteGradient(FasterRcnn model, double norm)
+    {
+        using var scope = Engine.NewDisposeScope();
+        foreach (var (name, parameter) in model.NamedTrainableParameters())
+        {
+            if (parameter.Grad is Tensor g && !g.IsFinite().All().ToBoolean())
+            {
+                return $"the gradient of {name} is {(g.IsNaN().Any().ToBoolean() ? double.NaN : double.PositiveInfinity).ToString(CultureInfo.InvariantCulture)}";
+            }
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"the gradient norm is {norm} (overflow)");
     }
 
     private EvaluationReport Evaluate(FasterRcnn model, IDetectionDataset data, CocoDataset truth, CancellationToken cancellation)

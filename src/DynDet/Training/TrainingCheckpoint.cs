@@ -12,19 +12,34 @@ namespace DynDet.Training;
 /// DynDet's checkpoint file: a <c>torch.save</c> zip Python reads (<c>torch.load(f)["state_dict"]</c> is the
 /// model's state dict under MMDetection's names) holding what a run needs to continue exactly: the weights, the
 /// momentum buffers by parameter name, the iteration, libtorch's RNG state, every dynamic strategy's state
-/// (MMDetection loses these on resume), and the config and class names to rebuild the model. Written
-/// atomically (temporary file, then rename).
+/// (MMDetection loses these on resume), the config and class names to rebuild the model, and what
+/// <c>--resume</c> checks (<see cref="ResumeCheck"/>: the training data's <see cref="DatasetFingerprint"/>, and
+/// whether the evaluation due at this iteration is still to be done). Written atomically and durably
+/// (<see cref="DurableFile"/>), and never with non-finite weights.
 /// </summary>
 public static class TrainingCheckpoint
 {
     /// <summary>File name of the checkpoint rewritten during a run.</summary>
     public const string LatestFile = "latest.pth";
 
-    /// <summary>Writes a checkpoint of <paramref name="model"/> after <paramref name="iteration"/> iterations.</summary>
-    public static void Save(string path, FasterRcnn model, Sgd? optimizer, long iteration)
+    /// <summary>
+    /// Writes a checkpoint of <paramref name="model"/> after <paramref name="iteration"/> iterations, with the
+    /// fingerprint of the data it was trained on (optional) and whether the evaluation due at this iteration was
+    /// interrupted (a resumed run then does it first).
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A weight or buffer is NaN or infinite: nothing is written, so
+    /// the file at <paramref name="path"/> (the last good checkpoint) stays as it was.</exception>
+    public static void Save(string path, FasterRcnn model, Sgd? optimizer, long iteration, DatasetFingerprint? dataset = null,
+        bool evaluationPending = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var scope = Engine.NewDisposeScope();
+        if (FirstNonFinite(model) is string bad)
+        {
+            throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
+                $"{bad} is not finite after iteration {iteration}: {Path.GetFileName(path)} was not overwritten"));
+        }
+
         var momentum = new PyDict { IsOrderedDict = true };
         if (optimizer is not null)
         {
@@ -52,6 +67,13 @@ public static class TrainingCheckpoint
                 ["iteration"] = iteration,
                 ["config"] = ConfigLoader.ToJson(model.Config),
                 ["classes"] = model.ClassNames.Cast<object?>().ToList(),
+                ["dataset"] = dataset is null ? null : new PyDict
+                {
+                    ["description"] = dataset.Description,
+                    ["count"] = dataset.Count,
+                    ["sha256"] = dataset.Hash,
+                },
+                ["evaluation_pending"] = evaluationPending,
             },
             ["optimizer"] = new PyDict { ["momentum"] = momentum },
             ["rng"] = new PyDict { ["torch"] = Engine.GetRngState() },
@@ -73,6 +95,47 @@ public static class TrainingCheckpoint
             : throw new InputException($"{checkpoint.Path}: not a DynDet checkpoint (no meta.classes)");
         long iteration = meta.TryGetValue("iteration", out object? it) ? Convert.ToInt64(it, CultureInfo.InvariantCulture) : 0;
         return new CheckpointInfo(ConfigLoader.FromJson(configJson, checkpoint.Path), classes, iteration);
+    }
+
+    /// <summary>The fingerprint of the data a checkpoint was trained on; null for checkpoints written without one.</summary>
+    public static DatasetFingerprint? ReadDataset(LoadedCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!Section(checkpoint, "meta").TryGetValue("dataset", out object? value) || value is not PyDict d)
+        {
+            return null;
+        }
+
+        return d.TryGetValue("description", out object? description) && description is string text
+            && d.TryGetValue("count", out object? count) && count is long n
+            && d.TryGetValue("sha256", out object? hash) && hash is string sha
+            ? new DatasetFingerprint(text, n, sha)
+            : throw new InputException($"{checkpoint.Path}: meta.dataset must hold description, count and sha256");
+    }
+
+    /// <summary>Whether the run that wrote the checkpoint was interrupted during the evaluation due at its iteration.</summary>
+    public static bool ReadEvaluationPending(LoadedCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return Section(checkpoint, "meta").TryGetValue("evaluation_pending", out object? value) && value is true;
+    }
+
+    /// <summary>
+    /// The state-dict name of the first weight or buffer of <paramref name="model"/> holding a NaN or an
+    /// infinity, or null when all are finite; one read of a single flag when they are.
+    /// </summary>
+    public static string? FirstNonFinite(FasterRcnn model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        var floating = model.StateDict().Where(p => p.Value.Dtype.IsFloatingPoint()).ToList();
+        if (floating.Count == 0 || Tensor.Stack([.. floating.Select(p => p.Value.IsFinite().All())]).All().ToBoolean())
+        {
+            return null;
+        }
+
+        return floating.First(p => !p.Value.IsFinite().All().ToBoolean()).Key;
     }
 
     /// <summary>

@@ -74,6 +74,8 @@ public static class OutOfRangeConfigKeys
         Bad("train.warmup_ratio", "0", "config train.warmup_ratio: 0 is out of range (must be in (0, 1])"),
         Bad("train.grad_clip", "0", "config train.grad_clip: 0 is out of range (must be > 0)"),
         Bad("train.checkpoint_interval", "-1", "config train.checkpoint_interval: -1 is out of range (must be >= 0)"),
+        Bad("train.checkpoint_minutes", "-1", "config train.checkpoint_minutes: -1 is out of range (must be >= 0)"),
+        Bad("train.checkpoint_minutes", "1e400", "config train.checkpoint_minutes: Infinity is out of range (must be >= 0)"),
         Bad("train.eval_interval", "-1", "config train.eval_interval: -1 is out of range (must be >= 0)"),
         Bad("train.log_interval", "0", "config train.log_interval: 0 is out of range (must be >= 1)"),
         Bad("train.seed", "-1", "config train.seed: -1 is out of range (must be >= 0)"),

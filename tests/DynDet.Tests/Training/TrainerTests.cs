@@ -71,24 +71,32 @@ public sealed class TrainerTests : TorchTest
     }
 
     [Fact]
-    public void A_non_finite_loss_stops_the_run_naming_the_term_and_keeps_the_last_good_checkpoint()
+    public void A_diverging_run_stops_naming_the_term_and_keeps_the_last_good_checkpoint_with_the_previous_steps_weights()
     {
         string output = TinyTraining.TemporaryFolder();
+        string clean = TinyTraining.TemporaryFolder();
         try
         {
-            var config = TinyTraining.Config(overrides: ["train.lr=1e6", "train.warmup=none", "train.max_iters=10", "train.checkpoint_interval=1"]);
+            string[] common = ["train.lr=1e6", "train.warmup=none", "train.checkpoint_interval=1"];
+            var config = TinyTraining.Config(overrides: [.. common, "train.max_iters=10"]);
             var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(TinyTraining.Options(config, output)).Run());
-            Assert.Matches(@"^loss_\w+ is (NaN|∞|-∞|Infinity|-Infinity) at iteration \d+", e.Message);
+            Assert.Matches(@"^(loss_\w+|the gradient of [\w.]+|the gradient norm) is (NaN|∞|-∞|Infinity|-Infinity)( \(overflow\))? at iteration \d+: training stopped before this step changed the weights$", e.Message);
             Assert.DoesNotContain('\n', e.Message);
             int failedAt = int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, @"iteration (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            using var checkpoint = TorchSerializer.Load(Path.Combine(output, TrainingCheckpoint.LatestFile));
-            var info = TrainingCheckpoint.ReadInfo(checkpoint);
-            Assert.Equal(failedAt - 1, info.Iteration);
+            Assert.True(failedAt >= 2, $"diverged at iteration {failedAt}: the test needs a good checkpoint before it");
+            string kept = Path.Combine(output, TrainingCheckpoint.LatestFile);
+            Assert.Equal(failedAt - 1, CheckpointWeights.Iteration(kept));
             Assert.Empty(Directory.GetFiles(output, "*.tmp*"));
+
+            // The kept weights are those of a clean run stopped after the last good step, and finite.
+            new Trainer(TinyTraining.Options(TinyTraining.Config(overrides: [.. common, $"train.max_iters={failedAt - 1}"]), clean)).Run();
+            CheckpointWeights.AssertFinite(kept);
+            CheckpointWeights.AssertSame(Path.Combine(clean, TrainingCheckpoint.LatestFile), kept);
         }
         finally
         {
             Directory.Delete(output, recursive: true);
+            Directory.Delete(clean, recursive: true);
         }
     }
 

@@ -10,7 +10,7 @@ namespace DynDet.Cli;
 /// own code, but only after the file write in flight, if any, has finished (<see cref="DurableFile.HoldWrites"/>),
 /// so that it never leaves a temporary file behind.
 /// </summary>
-public sealed class ConsoleCancellation : IDisposable
+public sealed partial class ConsoleCancellation : IDisposable
 {
     /// <summary>Exit status after Ctrl-C (SIGINT).</summary>
     public const int InterruptExitCode = 130;
@@ -60,7 +60,12 @@ public sealed class ConsoleCancellation : IDisposable
             Console.Error.WriteLine();
             Console.Error.WriteLine($"{(terminate ? "SIGTERM" : "interrupt")} again: quitting now (after the file being written, if any)");
             DurableFile.HoldWrites();
-            Environment.Exit(code);
+            Console.Out.Flush();
+            Console.Error.Flush();
+            // _exit, not Environment.Exit: the latter runs libtorch's static destructors while the training thread
+            // is still inside libtorch, which corrupts the native heap ("corrupted double-linked list", SIGABRT).
+            // Nothing is lost: no file write is in flight (held above) and every finished one is already durable.
+            ExitNow(code);
             return;
         }
 
@@ -71,4 +76,7 @@ public sealed class ConsoleCancellation : IDisposable
             : "interrupt: finishing this step and saving a checkpoint (Ctrl-C again to quit at once)");
         _source.Cancel();
     }
+
+    [LibraryImport("libc.so.6", EntryPoint = "_exit")]
+    private static partial void ExitNow(int status);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DynDet.TestSupport;
 
 namespace DynDet.Tests.Cli;
@@ -55,33 +54,9 @@ public sealed class MissingNativeLibraryTests
 
     private static (int Exit, string Output, string Error) RunCli(string workingDirectory, params string[] args)
     {
-        // The CLI as `./dyndet` runs it, from the configuration this test assembly was built in.
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string dll = Path.Combine(TestPaths.Repository, "src", "DynDet.Cli", "bin", configuration, "net10.0", "DynDet.Cli.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build the solution first");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DYNDET_NATIVE"] = Missing;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dyndet {string.Join(' ', args)} did not exit within 2 minutes");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
+        var result = DyndetProcess.Run(TimeSpan.FromMinutes(2), workingDirectory,
+            new Dictionary<string, string> { ["DYNDET_NATIVE"] = Missing }, [], args);
+        Assert.False(result.TimedOut, $"dyndet {string.Join(' ', args)} did not exit within 2 minutes");
+        return (result.ExitCode, result.Output, result.Error);
     }
 }

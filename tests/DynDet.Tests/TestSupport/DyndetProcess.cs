@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
 
 namespace DynDet.TestSupport;
 
 /// <summary>
 /// Runs the real <c>./dyndet</c> script at the repository root as a child process (it needs the Release build), for
-/// end-to-end checks of exit codes and of what reaches stderr.
+/// end-to-end checks of exit codes, of what reaches stderr and of what signals do. The one way tests start the CLI.
 /// </summary>
-public static class DyndetProcess
+public static partial class DyndetProcess
 {
     /// <summary>The exit status, stdout and stderr; <see cref="TimedOut"/> when it was killed at the deadline.</summary>
     public sealed record Result(int ExitCode, string Output, string Error, bool TimedOut)
@@ -17,8 +19,19 @@ public static class DyndetProcess
     }
 
     /// <summary>Runs <c>./dyndet <paramref name="args"/></c> in <paramref name="workingDirectory"/>; kills it after <paramref name="deadline"/>.</summary>
-    public static Result Run(TimeSpan deadline, string workingDirectory, params string[] args)
+    public static Result Run(TimeSpan deadline, string workingDirectory, params string[] args) =>
+        Run(deadline, workingDirectory, new Dictionary<string, string>(), [], args);
+
+    /// <summary>
+    /// Runs <c>./dyndet <paramref name="args"/></c> in <paramref name="workingDirectory"/> with
+    /// <paramref name="environment"/> added to this process's, sending each of <paramref name="signals"/> in turn when
+    /// its cue is seen; kills it (and its children) after <paramref name="deadline"/>.
+    /// </summary>
+    public static Result Run(TimeSpan deadline, string workingDirectory, IReadOnlyDictionary<string, string> environment,
+        IReadOnlyList<SignalCue> signals, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(signals);
         ArgumentNullException.ThrowIfNull(args);
         var start = new ProcessStartInfo(Path.Combine(TestPaths.Repository, "dyndet"))
         {
@@ -32,16 +45,93 @@ public static class DyndetProcess
             start.ArgumentList.Add(arg);
         }
 
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start ./dyndet");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        var outputDone = new TaskCompletionSource();
+        var errorDone = new TaskCompletionSource();
+        int nextCue = 0;
+        // Called under the stderr lock. ./dyndet execs dotnet, so the child's pid is the CLI's own.
+        void Fire()
+        {
+            _ = Kill(process.Id, signals[nextCue].Signal);
+            nextCue++;
+        }
+
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                outputDone.TrySetResult();
+                return;
+            }
+
+            lock (output)
+            {
+                output.Append(e.Data).Append('\n');
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                errorDone.TrySetResult();
+                return;
+            }
+
+            lock (error)
+            {
+                error.Append(e.Data).Append('\n');
+                if (nextCue < signals.Count && signals[nextCue].ErrorLineContains is { } text
+                    && e.Data.Contains(text, StringComparison.Ordinal))
+                {
+                    Fire();
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        // File cues are polled every millisecond or so until the process ends.
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(() =>
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                lock (error)
+                {
+                    if (nextCue < signals.Count && signals[nextCue].FileSeen())
+                    {
+                        Fire();
+                    }
+                }
+
+                Thread.Sleep(1);
+            }
+        });
         bool exited = process.WaitForExit(deadline);
         if (!exited)
         {
             process.Kill(entireProcessTree: true);
-            process.WaitForExit();
         }
 
-        return new Result(exited ? process.ExitCode : -1, stdout.Result, stderr.Result, !exited);
+        process.WaitForExit();
+        watching.Cancel();
+        watcher.Wait();
+        Task.WaitAll([outputDone.Task, errorDone.Task], TimeSpan.FromSeconds(10));
+        lock (output)
+        {
+            lock (error)
+            {
+                return new Result(exited ? process.ExitCode : -1, output.ToString(), error.ToString(), !exited);
+            }
+        }
     }
+
+    [LibraryImport("libc.so.6", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
 }

@@ -39,11 +39,9 @@ public static class CliRunner
         bool verbose = parse.GetValue(VerboseOption);
         try
         {
-            // Help and version print without touching the native library, so they work where it is missing.
-            if (parse.Action is not null && ReferenceEquals(parse.Action, parse.CommandResult.Command.Action))
-            {
-                ApplyThreadDefaults();
-            }
+            // Applied when the native library loads: help, version and commands refused before their first native call
+            // neither need it nor wait for it.
+            ThreadDefaults.Apply();
 
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
@@ -109,20 +107,6 @@ public static class CliRunner
         }
 
         return null;
-    }
-
-    // A command that needs the native library reports its absence when it first calls it; one that does
-    // not need it (parts of `dyndet data`) still runs.
-    private static void ApplyThreadDefaults()
-    {
-        try
-        {
-            ThreadDefaults.Apply();
-        }
-        catch (DllNotFoundException)
-        {
-            // Reported by the command's first native call, if it makes one.
-        }
     }
 
     /// <summary>

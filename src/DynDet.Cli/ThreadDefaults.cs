@@ -11,18 +11,18 @@ namespace DynDet.Cli;
 /// </summary>
 public static class ThreadDefaults
 {
-    /// <summary>Sets <see cref="Engine.NumThreads"/> from the environment or the logical CPU count.</summary>
+    /// <summary>Sets <see cref="Engine.NumThreads"/> from the environment or the logical CPU count, when the native library loads.</summary>
     public static void Apply()
     {
         foreach (string name in new[] { "DYNDET_THREADS", "OMP_NUM_THREADS" })
         {
             if (int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
             {
-                Engine.NumThreads = n;
+                Engine.SetNumThreadsWhenLoaded(n);
                 return;
             }
         }
 
-        Engine.NumThreads = Math.Max(1, Environment.ProcessorCount);
+        Engine.SetNumThreadsWhenLoaded(Math.Max(1, Environment.ProcessorCount));
     }
 }

@@ -30,6 +30,17 @@ public static class Engine
         }
     }
 
+    /// <summary>
+    /// Sets <see cref="NumThreads"/> to <paramref name="threads"/> (at least 1) without loading the native library: at
+    /// once if it is loaded, else as soon as it loads. For defaults applied before knowing whether a process will
+    /// make any native call.
+    /// </summary>
+    public static void SetNumThreadsWhenLoaded(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        NativeLibraryLoader.SetThreadsWhenLoaded(threads);
+    }
+
     /// <summary>Whether a CUDA device is usable by this libtorch build.</summary>
     public static bool CudaIsAvailable => NativeMethods.dd_cuda_is_available() != 0;
 

@@ -26,6 +26,32 @@ internal static class NativeLibraryLoader
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
 #pragma warning restore CA2255
 
+    private static readonly Lock Gate = new();
+    private static bool s_loaded;
+    private static int s_threadsOnLoad;
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int SetNumThreads(int n);
+
+    /// <summary>
+    /// Sets libtorch's intra-op threads to <paramref name="threads"/> now if the library is loaded, else right after
+    /// it loads, so that a process which never makes a native call (a command refused for a bad value) does not pay
+    /// the second it takes to load libtorch.
+    /// </summary>
+    internal static void SetThreadsWhenLoaded(int threads)
+    {
+        lock (Gate)
+        {
+            if (!s_loaded)
+            {
+                s_threadsOnLoad = threads;
+                return;
+            }
+        }
+
+        Check.Status(NativeMethods.dd_set_num_threads(threads));
+    }
+
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (libraryName != NativeMethods.Library)
@@ -34,7 +60,20 @@ internal static class NativeLibraryLoader
         }
 
         string? fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return string.IsNullOrEmpty(fromEnvironment) ? LoadFromBuild() : LoadNamed(fromEnvironment);
+        IntPtr loaded = string.IsNullOrEmpty(fromEnvironment) ? LoadFromBuild() : LoadNamed(fromEnvironment);
+        lock (Gate)
+        {
+            // Called through the export, not a LibraryImport: this resolver is what those wait on.
+            if (!s_loaded && s_threadsOnLoad > 0)
+            {
+                var set = Marshal.GetDelegateForFunctionPointer<SetNumThreads>(NativeLibrary.GetExport(loaded, "dd_set_num_threads"));
+                Check.Status(set(s_threadsOnLoad));
+            }
+
+            s_loaded = true;
+        }
+
+        return loaded;
     }
 
     private static IntPtr LoadNamed(string path)

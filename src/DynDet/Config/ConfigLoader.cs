@@ -117,7 +117,8 @@ public static class ConfigLoader
             throw new InputException($"config {name}: '_base_' chain loops back to itself");
         }
 
-        JsonObject tree = ParseObject(text, name);
+        // A file's parse errors name the file (its path as given), a preset's its name.
+        JsonObject tree = ParseObject(text, directory is null ? name : nameOrPath);
         if (tree[BaseKey] is JsonNode baseNode)
         {
             if (baseNode is not JsonValue baseValue || !baseValue.TryGetValue(out string? baseName) || baseName.Length == 0)

@@ -129,7 +129,7 @@ public sealed class Trainer
         CocoDataset? valTruth = _options.ValData is null ? null : DatasetEvaluation.ReferenceGroundTruth(_options.ValData);
         model.Train();
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {config.Name}: {maxIterations} iterations, {config.Data.ImagesPerBatch} images/batch, {data.Count} images ({data.Description}), {model.ParameterCount():N0} parameters"));
+            $"training {config.Name}: {maxIterations} iterations, {config.Data.ImagesPerBatch} images/batch, {data.Count} images ({data.Description}), {model.ParameterCount():N0} parameters, {Engine.NumThreads} threads"));
 
         var window = new LossWindow();
         long iteration = start;

@@ -3,26 +3,13 @@ using DynDet.TestSupport;
 namespace DynDet.Tests.Cli;
 
 /// <summary>
-/// End to end through the real <c>./dyndet</c> script: bad config values and bad option values give exit 2, exactly
-/// one stderr line starting <c>error:</c> (the one expected) and return before a 5-second deadline.
+/// End to end through the real <c>./dyndet</c> script: bad overrides and bad option values give exit 2, exactly one
+/// stderr line starting <c>error:</c> (the one expected) and return before a 5-second deadline (bad files, config
+/// files included: <see cref="BadInputCorpusTests"/>); the thread default reaches libtorch.
 /// </summary>
 public sealed class DyndetScriptTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
-
-    public static TheoryData<string> ConfigCases => ["train.log_interval", "data.images_per_batch", "train.max_iters", "data.train_scales", "model.backbone.depth"];
-
-    [Theory]
-    [MemberData(nameof(ConfigCases))]
-    public void An_out_of_range_key_in_a_config_file_exits_2_with_one_error_line(string key)
-    {
-        var bad = OutOfRangeConfigKeys.Ranged.First(c => c.Key == key);
-        using var folder = new TempFolder();
-        string file = folder.Write("bad.json", OutOfRangeConfigKeys.ConfigFileText(bad));
-        var run = DyndetProcess.Run(Deadline, folder.Path, "train", "--config", file, "--out", folder.PathOf("run"));
-        AssertOneError(run, $"error: {bad.Message}");
-        Assert.False(Directory.Exists(folder.PathOf("run")));
-    }
 
     [Fact]
     public void An_out_of_range_override_exits_2_with_one_error_line()
@@ -43,6 +30,24 @@ public sealed class DyndetScriptTests
         using var folder = new TempFolder();
         AssertOneError(DyndetProcess.Run(Deadline, folder.Path, args), expected);
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+    }
+
+    [Theory]
+    [InlineData("1", "1 threads")]
+    [InlineData("", "threads")]
+    public void The_thread_default_is_applied_when_the_native_library_loads(string fromEnvironment, string expected)
+    {
+        // The CLI sets its thread default before the library is loaded (so refused commands never load it); the
+        // training header reports what libtorch was then actually given.
+        using var folder = new TempFolder();
+        var environment = new Dictionary<string, string> { ["DYNDET_THREADS"] = fromEnvironment };
+        var run = DyndetProcess.Run(TimeSpan.FromMinutes(2), folder.Path, environment, [],
+            "train", "--config", OutOfRangeConfigKeys.BasePreset, "--train-data", "synthetic:images=2,size=64,classes=2", "--max-iters", "1",
+            "--out", folder.PathOf("run"), "data.train_scales=[[64,64]]", "data.workers=0", "model.backbone.width=0.25");
+        Assert.True(run.ExitCode == 0, run.Error);
+        string header = Assert.Single(run.ErrorLines, l => l.StartsWith("training ", StringComparison.Ordinal));
+        string wanted = fromEnvironment.Length > 0 ? expected : $"{Environment.ProcessorCount} {expected}";
+        Assert.EndsWith($"parameters, {wanted}", header, StringComparison.Ordinal);
     }
 
     private static void AssertOneError(DyndetProcess.Result run, string expected)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using static DynDet.Torch.Serialization.PickleOpcodes;
 
 namespace DynDet.TestSupport;
 
@@ -11,18 +12,6 @@ namespace DynDet.TestSupport;
 /// </summary>
 public static class HostileCheckpoints
 {
-    private const byte Proto = 0x80;
-    private const byte Stop = (byte)'.';
-    private const byte EmptyDict = (byte)'}';
-    private const byte EmptyList = (byte)']';
-    private const byte Append = (byte)'a';
-    private const byte SetItem = (byte)'s';
-    private const byte BinInt1 = (byte)'K';
-    private const byte Tuple1 = 0x85;
-    private const byte Tuple2 = 0x86;
-    private const byte BinGet = (byte)'h';
-    private const byte Memoize = 0x94;
-
     /// <summary>
     /// About 670 bytes: tuple t0 = (1,), and t(i) = (t(i−1), t(i−1)) through memo GET, so
     /// <paramref name="depth"/> tuples expand to 2^depth leaves; the last one is the key of the top-level

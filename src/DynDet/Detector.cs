@@ -22,7 +22,7 @@ public sealed class Detector : IDisposable
 {
     private readonly DetectionTransform _transform;
 
-    private Detector(FasterRcnn model)
+    private Detector(DetectionModel model)
     {
         Model = model;
         _transform = DatasetInference.TestTransform(model.Config.Data);
@@ -30,7 +30,7 @@ public sealed class Detector : IDisposable
     }
 
     /// <summary>The network.</summary>
-    public FasterRcnn Model { get; }
+    public DetectionModel Model { get; }
 
     /// <summary>Class names by label.</summary>
     public IReadOnlyList<string> ClassNames => Model.ClassNames;
@@ -46,7 +46,7 @@ public sealed class Detector : IDisposable
 
         using var checkpoint = TorchSerializer.Load(checkpointPath);
         var info = TrainingCheckpoint.ReadInfo(checkpoint);
-        var model = new FasterRcnn(info.Config, info.ClassNames);
+        var model = DetectorFactory.CreateModel(info.Config, info.ClassNames);
         try
         {
             model.LoadStateDict(checkpoint.GetStateDict("state_dict"), strict: true, source: checkpointPath);

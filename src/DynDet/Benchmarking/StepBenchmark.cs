@@ -6,6 +6,7 @@ using DynDet.Diagnostics;
 using DynDet.Models.Detectors;
 using DynDet.Torch;
 using DynDet.Torch.Optim;
+using DynDet.Training;
 
 namespace DynDet.Benchmarking;
 
@@ -19,8 +20,11 @@ public sealed class StepBenchmark : IDisposable
 {
     private static readonly double[] Mean = [0.485, 0.456, 0.406];
     private static readonly double[] Std = [0.229, 0.224, 0.225];
-    private readonly FasterRcnn _model;
+    private readonly BuiltDetector _built;
+    private readonly DetectionModel _model;
     private readonly Sgd _optimizer;
+    private readonly TrainingStep _step;
+    private long _iteration;
     private readonly Tensor _images;
     private readonly Tensor _mean;
     private readonly Tensor _std;
@@ -33,7 +37,8 @@ public sealed class StepBenchmark : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         Engine.ManualSeed(0);
         var classes = Enumerable.Range(0, 80).Select(i => $"class{i}").ToArray();
-        _model = new FasterRcnn(config, classes);
+        _built = DetectorFactory.Build(config, classes);
+        _model = _built.Model;
         Engine.ManualSeed(1);
         var images = new Tensor[batch];
         for (int i = 0; i < batch; i++)
@@ -67,33 +72,19 @@ public sealed class StepBenchmark : IDisposable
         _mean = Tensor.FromArray(Mean.Select(v => (float)v).ToArray(), 1, 3, 1, 1);
         _std = Tensor.FromArray(Std.Select(v => (float)v).ToArray(), 1, 3, 1, 1);
         _optimizer = new Sgd(_model.NamedTrainableParameters().Select(p => p.Value), 0.001, 0.9);
+        _step = new TrainingStep(_model, _optimizer, _built.Strategies, new TrainingStepOptions { GradClip = config.Train.GradClip });
     }
 
-    /// <summary>The model (e.g. to switch its dynamic strategies off for a comparison).</summary>
-    public FasterRcnn Model => _model;
+    /// <summary>The model.</summary>
+    public DetectionModel Model => _model;
 
-    /// <summary>One training step.</summary>
+    /// <summary>One training step: the trainer's own (<see cref="TrainingStep"/>), with its one host read.</summary>
     public void TrainStep()
     {
         _model.Train();
         using var scope = Engine.NewDisposeScope();
         using var batch = _template.Make((_images - _mean) / _std);
-        var losses = _model.Loss(batch);
-        _optimizer.ZeroGrad();
-        using (PhaseProfiler.Measure("backward"))
-        {
-            losses.Total.Backward();
-        }
-
-        using (PhaseProfiler.Measure("sgd.step"))
-        {
-            _optimizer.Step();
-        }
-
-        foreach (var strategy in _model.Strategies)
-        {
-            strategy.EndIteration(1);
-        }
+        _ = _step.Run(batch, _iteration++);
     }
 
     /// <summary>One inference pass.</summary>
@@ -133,7 +124,7 @@ public sealed class StepBenchmark : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _model.Dispose();
+        _built.Dispose();
         _optimizer.Dispose();
         _images.Dispose();
         _mean.Dispose();

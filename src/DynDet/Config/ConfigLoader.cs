@@ -7,8 +7,8 @@ namespace DynDet.Config;
 
 /// <summary>
 /// Loads a <see cref="DetectorConfig"/> from a named preset (<c>configs</c> built into DynDet) or a JSON file,
-/// MMDetection-style: a file may name a <c>"_base_"</c> (preset name or relative path) whose values it
-/// overrides key by key; then dotted <c>KEY=VALUE</c> overrides apply (VALUE is JSON when it parses as JSON,
+/// MMDetection-style: a file may name a <c>"_base_"</c> (preset name or relative path, or a list of them merged in
+/// order) whose values it overrides key by key; then dotted <c>KEY=VALUE</c> overrides apply (VALUE is JSON when it parses as JSON,
 /// else a string). Unknown keys are errors, so a typo cannot silently do nothing; then
 /// <see cref="ConfigValidator"/> checks every key's range once. Every problem is an <see cref="InputException"/>
 /// of one line naming the dotted key (<c>config train.log_interval: 0 is out of range (must be &gt;= 1)</c>).
@@ -121,17 +121,36 @@ public static class ConfigLoader
         JsonObject tree = ParseObject(text, directory is null ? name : nameOrPath);
         if (tree[BaseKey] is JsonNode baseNode)
         {
-            if (baseNode is not JsonValue baseValue || !baseValue.TryGetValue(out string? baseName) || baseName.Length == 0)
+            // One base or a list of them (MMDetection's _base_ list): merged in order, later ones over earlier ones,
+            // then this file over all of them.
+            string[] baseNames = baseNode switch
             {
-                throw new InputException($"config {name}: '_base_' must be a preset name or a file path (a string)");
+                JsonValue single when single.TryGetValue(out string? one) && one.Length > 0 => [one],
+                JsonArray list when list.Count > 0 && list.All(e => e is JsonValue v && v.TryGetValue(out string? s) && s.Length > 0) =>
+                    list.Select(e => e!.GetValue<string>()).ToArray(),
+                _ => throw new InputException(
+                    $"config {name}: '_base_' must be a preset name or a file path (a string), or a non-empty list of them"),
+            };
+            tree.Remove(BaseKey);
+            JsonObject? merged = null;
+            foreach (string baseName in baseNames)
+            {
+                string candidate = directory is not null ? Path.Combine(directory, baseName) : baseName;
+                // Each base resolves its own chain; a loop is a loop within one chain, a diamond is allowed.
+                JsonObject baseTree = Resolve(File.Exists(candidate) ? candidate : baseName, [.. seen], out _);
+                baseTree.Remove("name");
+                if (merged is null)
+                {
+                    merged = baseTree;
+                }
+                else
+                {
+                    Merge(merged, baseTree);
+                }
             }
 
-            tree.Remove(BaseKey);
-            string candidate = directory is not null ? Path.Combine(directory, baseName) : baseName;
-            JsonObject baseTree = Resolve(File.Exists(candidate) ? candidate : baseName, seen, out _);
-            Merge(baseTree, tree);
-            baseTree.Remove("name");
-            return baseTree;
+            Merge(merged!, tree);
+            return merged!;
         }
 
         return tree;

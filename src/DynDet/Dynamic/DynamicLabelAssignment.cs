@@ -1,3 +1,4 @@
+using DynDet.Config;
 using DynDet.Torch;
 
 namespace DynDet.Dynamic;
@@ -6,11 +7,14 @@ namespace DynDet.Dynamic;
 /// Dynamic label assignment, DLA (SPEC §1.2 steps 2 and 6): each iteration contributes one IoU statistic
 /// (the K_I-th largest max-IoU of the proposals with the gts prepended, averaged over images); every C
 /// statistics the R-CNN assigner's positive and negative threshold becomes <c>max(floor, mean)</c>, and the
-/// history is cleared. Turned off (<see cref="Enabled"/> false) the threshold never moves.
+/// history is cleared. Turned off (<see cref="Enabled"/> false) the threshold never moves. It reads the R-CNN head's
+/// published <c>max_overlaps</c> (<see cref="DynamicRcnnStatistics.MaxOverlaps"/>) and computes MMDetection's or the
+/// original repository's statistic from them (<see cref="Variant"/>).
 /// </summary>
 public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
 {
     private readonly StatisticHistory _history = new();
+    private Tensor? _pending;
 
     /// <summary>Creates the strategy.</summary>
     /// <param name="startThreshold">Threshold before the first update (MMDetection: the config's 0.5; original: 0.4).</param>
@@ -18,9 +22,17 @@ public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
     /// <param name="topK">K_I (75), used by whoever computes the statistic.</param>
     /// <param name="interval">C, statistics per update (100).</param>
     /// <param name="enabled">Whether updates happen (DLA on).</param>
+    /// <param name="variant">Whose IoU statistic: MMDetection's mean over images (default) or the original's over the batch.</param>
+    /// <param name="name">The instance's name (default <c>dla</c>).</param>
+    /// <param name="source">The component whose statistics it reads (default <c>roi_head</c>).</param>
     public DynamicLabelAssignment(double startThreshold, double floor = 0.4, int topK = 75, int interval = 100,
-        bool enabled = true)
+        bool enabled = true, DynamicRcnnVariant variant = DynamicRcnnVariant.Mmdet, string name = "dla", string source = "roi_head")
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        Name = name;
+        Source = source;
+        Variant = variant;
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, 1);
         Threshold = startThreshold;
@@ -31,7 +43,13 @@ public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
     }
 
     /// <inheritdoc />
-    public string Name => "dla";
+    public string Name { get; }
+
+    /// <summary>The component whose published statistics it reads.</summary>
+    public string Source { get; }
+
+    /// <summary>Whose IoU statistic it computes.</summary>
+    public DynamicRcnnVariant Variant { get; }
 
     /// <summary>The current positive = negative IoU threshold of the R-CNN assigner.</summary>
     public double Threshold { get; private set; }
@@ -54,9 +72,10 @@ public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Current => new Dictionary<string, double> { ["iou_threshold"] = Threshold };
 
-    /// <summary>Records this iteration's IoU statistic (a 0-d tensor; not read now).</summary>
-    public void Observe(Tensor iouStatistic)
+    /// <summary>Adds one IoU statistic (a 0-d tensor; not read now) to the history directly.</summary>
+    public void Record(Tensor iouStatistic)
     {
+        ArgumentNullException.ThrowIfNull(iouStatistic);
         if (Enabled)
         {
             _history.Add(iouStatistic);
@@ -64,8 +83,40 @@ public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
     }
 
     /// <inheritdoc />
-    public StrategyUpdate? EndIteration(long iteration)
+    public void Observe(StepStatistics statistics)
     {
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var maxOverlaps = statistics.Get($"{Source}.{DynamicRcnnStatistics.MaxOverlaps}");
+        SetPending(Variant == DynamicRcnnVariant.Mmdet
+            ? DynamicRcnnStatistics.MeanPerImageKthLargestIou(maxOverlaps, TopK)
+            : DynamicRcnnStatistics.BatchKthLargestIou(maxOverlaps, TopK));
+    }
+
+    /// <inheritdoc />
+    public void Synchronize(IStatisticReducer reducer)
+    {
+        ArgumentNullException.ThrowIfNull(reducer);
+        if (_pending is not null)
+        {
+            SetPending(reducer.Mean(_pending));
+        }
+    }
+
+    /// <inheritdoc />
+    public StrategyUpdate? Update(long iteration)
+    {
+        if (_pending is not null)
+        {
+            _history.Add(_pending);
+            _pending.Dispose();
+            _pending = null;
+        }
+
         if (!Enabled || _history.Count < Interval)
         {
             return null;
@@ -96,5 +147,16 @@ public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _history.Dispose();
+    public void Dispose()
+    {
+        _pending?.Dispose();
+        _history.Dispose();
+    }
+
+    private void SetPending(Tensor statistic)
+    {
+        var previous = _pending;
+        _pending = statistic.DetachFromDisposeScope();
+        previous?.Dispose();
+    }
 }

@@ -9,6 +9,21 @@ namespace DynDet.Dynamic;
 public static class DynamicRcnnStatistics
 {
     /// <summary>
+    /// Name (after the head's prefix) of the per-image <c>max_overlaps</c> the R-CNN head publishes: each image's
+    /// proposals' best IoU with its gts, gts prepended when they are added as proposals.
+    /// </summary>
+    public const string MaxOverlaps = "max_overlaps";
+
+    /// <summary>Name of the sampled positives' normalised regression targets (P, 4) the R-CNN head publishes.</summary>
+    public const string PositiveTargets = "positive_targets";
+
+    /// <summary>
+    /// Name of the original repository's β pool the R-CNN head publishes when asked: every proposal's
+    /// <c>mean(|dx|, |dy|)</c> to its matched gt (SPEC §1.3.3).
+    /// </summary>
+    public const string RegressionErrors = "regression_errors";
+
+    /// <summary>
     /// MMDetection's IoU statistic: for each image, the min(K, n)-th largest of <c>max_overlaps</c> (its n
     /// proposals with the gts prepended, each gt row at IoU 1), then the mean over images.
     /// </summary>

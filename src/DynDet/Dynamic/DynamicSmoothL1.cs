@@ -1,3 +1,4 @@
+using DynDet.Config;
 using DynDet.Torch;
 
 namespace DynDet.Dynamic;
@@ -8,7 +9,9 @@ namespace DynDet.Dynamic;
 /// iterations β becomes <c>min(initial β, median of the history)</c>, keeping the old β when the history is
 /// empty or the median is below 1e-15 (a zero β gives NaN gradients: SPEC §9). The history is cleared at
 /// each update. The update follows the R-CNN's iteration count (one per iteration, whether or not it had
-/// positives), as MMDetection 3.x updates both strategies together.
+/// positives), as MMDetection 3.x updates both strategies together. It reads the R-CNN head's published
+/// <c>positive_targets</c> (MMDetection's statistic) or <c>regression_errors</c> (the original repository's), by
+/// <see cref="Variant"/>.
 /// </summary>
 public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
 {
@@ -17,6 +20,7 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
 
     private readonly StatisticHistory _history = new();
     private long _iterationsSinceUpdate;
+    private Tensor? _pending;
 
     /// <summary>Creates the strategy.</summary>
     /// <param name="initialBeta">β before the first update and its upper clamp (1.0).</param>
@@ -24,9 +28,19 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
     /// <param name="interval">C, iterations per update (100).</param>
     /// <param name="median">Median rule (numpy's, MMDetection's).</param>
     /// <param name="enabled">Whether β adapts (DSL on).</param>
+    /// <param name="variant">Whose β statistic: MMDetection's over the sampled positives (default) or the original's
+    /// over every proposal.</param>
+    /// <param name="name">The instance's name (default <c>dsl</c>).</param>
+    /// <param name="source">The component whose statistics it reads (default <c>roi_head</c>).</param>
     public DynamicSmoothL1(double initialBeta = 1.0, int topKPerImage = 10, int interval = 100,
-        MedianRule median = MedianRule.Numpy, bool enabled = true)
+        MedianRule median = MedianRule.Numpy, bool enabled = true, DynamicRcnnVariant variant = DynamicRcnnVariant.Mmdet,
+        string name = "dsl", string source = "roi_head")
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        Name = name;
+        Source = source;
+        Variant = variant;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(initialBeta);
         ArgumentOutOfRangeException.ThrowIfLessThan(topKPerImage, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, 1);
@@ -39,7 +53,13 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
     }
 
     /// <inheritdoc />
-    public string Name => "dsl";
+    public string Name { get; }
+
+    /// <summary>The component whose published statistics it reads.</summary>
+    public string Source { get; }
+
+    /// <summary>Whose β statistic it computes.</summary>
+    public DynamicRcnnVariant Variant { get; }
 
     /// <summary>The current SmoothL1 β of the R-CNN box loss.</summary>
     public double Beta { get; private set; }
@@ -65,8 +85,8 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Current => new Dictionary<string, double> { ["beta"] = Beta };
 
-    /// <summary>Records this iteration's β statistic, or nothing when the iteration had no positives (null).</summary>
-    public void Observe(Tensor? betaStatistic)
+    /// <summary>Adds one β statistic directly, or nothing for an iteration without positives (null).</summary>
+    public void Record(Tensor? betaStatistic)
     {
         if (Enabled && betaStatistic is not null)
         {
@@ -75,8 +95,48 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
     }
 
     /// <inheritdoc />
-    public StrategyUpdate? EndIteration(long iteration)
+    public void Observe(StepStatistics statistics)
     {
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (!Enabled)
+        {
+            return;
+        }
+
+        int k = TopKPerImage * statistics.Images;
+        Tensor? statistic;
+        if (Variant == DynamicRcnnVariant.Mmdet)
+        {
+            var targets = statistics.GetSingle($"{Source}.{DynamicRcnnStatistics.PositiveTargets}");
+            statistic = DynamicRcnnStatistics.KthSmallestRegressionError(targets, targets.Size(0), k);
+        }
+        else
+        {
+            statistic = DynamicRcnnStatistics.KthSmallest(statistics.GetSingle($"{Source}.{DynamicRcnnStatistics.RegressionErrors}"), k);
+        }
+
+        SetPending(statistic);
+    }
+
+    /// <inheritdoc />
+    public void Synchronize(IStatisticReducer reducer)
+    {
+        ArgumentNullException.ThrowIfNull(reducer);
+        if (_pending is not null)
+        {
+            SetPending(reducer.Mean(_pending));
+        }
+    }
+
+    /// <inheritdoc />
+    public StrategyUpdate? Update(long iteration)
+    {
+        if (_pending is not null)
+        {
+            _history.Add(_pending);
+            SetPending(null);
+        }
+
         if (!Enabled || ++_iterationsSinceUpdate < Interval)
         {
             return null;
@@ -127,5 +187,16 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _history.Dispose();
+    public void Dispose()
+    {
+        SetPending(null);
+        _history.Dispose();
+    }
+
+    private void SetPending(Tensor? statistic)
+    {
+        var previous = _pending;
+        _pending = statistic?.DetachFromDisposeScope();
+        previous?.Dispose();
+    }
 }

@@ -27,7 +27,7 @@ public static class DatasetInference
     /// <paramref name="cancellation"/> is observed before the first batch and after each one
     /// (<see cref="OperationCanceledException"/>; the model's training mode is restored either way).
     /// </summary>
-    public static ImageDetections[] Run(FasterRcnn model, IDetectionDataset dataset, bool showProgress = true,
+    public static ImageDetections[] Run(DetectionModel model, IDetectionDataset dataset, bool showProgress = true,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);

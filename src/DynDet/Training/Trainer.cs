@@ -5,6 +5,7 @@ using DynDet.Data;
 using DynDet.Data.Coco;
 using DynDet.Data.Transforms;
 using DynDet.Diagnostics;
+using DynDet.Dynamic;
 using DynDet.Evaluation;
 using DynDet.Models.Detectors;
 using DynDet.Torch;
@@ -77,7 +78,9 @@ public sealed class Trainer
         Engine.ManualSeed((ulong)train.Seed);
         var data = _options.TrainData;
         var classes = data.CategoryNames;
-        using var model = new FasterRcnn(config, classes);
+        using var built = DetectorFactory.Build(config, classes);
+        var model = built.Model;
+        var strategies = built.Strategies;
         if (!_options.Resume)
         {
             // A resumed run restores every weight from the checkpoint.
@@ -118,7 +121,7 @@ public sealed class Trainer
                 _log.WriteLine($"warning: --resume --force: {string.Join("; ", differences)}");
             }
 
-            start = TrainingCheckpoint.Restore(checkpoint, model, optimizer);
+            start = TrainingCheckpoint.Restore(checkpoint, model, optimizer, strategies);
             evaluationPending = TrainingCheckpoint.ReadEvaluationPending(checkpoint);
             _log.WriteLine($"resumed from {latest} at iteration {start}");
         }
@@ -131,6 +134,11 @@ public sealed class Trainer
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"training {config.Name}: {maxIterations} iterations, {config.Data.ImagesPerBatch} images/batch, {data.Count} images ({data.Description}), {model.ParameterCount():N0} parameters, {Engine.NumThreads} threads"));
 
+        var step = new TrainingStep(model, optimizer, strategies, new TrainingStepOptions
+        {
+            GradClip = train.GradClip,
+            AfterBackward = _options.AfterBackward,
+        });
         var window = new LossWindow();
         long iteration = start;
         // DYNDET_PROFILE=1 prints where the run's time went, phase by phase (data wait, forward parts, backward).
@@ -146,7 +154,7 @@ public sealed class Trainer
         bool evaluating = false;
         void Save(bool pending)
         {
-            TrainingCheckpoint.Save(latest, model, optimizer, iteration, fingerprint, pending);
+            TrainingCheckpoint.Save(latest, model, optimizer, iteration, fingerprint, pending, strategies);
             sinceSave.Restart();
         }
 
@@ -187,30 +195,22 @@ public sealed class Trainer
                     schedule.Apply(optimizer, iteration);
                     // From the forward pass on (batch-norm statistics update in place) to the strategies' update.
                     consistent = false;
-                    var values = PrepareStep(model, optimizer, batch, train.GradClip, iteration);
-                    using (PhaseProfiler.Measure("sgd.step"))
-                    {
-                        optimizer.Step();
-                    }
-
+                    var outcome = step.Run(batch, iteration);
                     iteration++;
-                    window.Add(values);
-                    foreach (var strategy in model.Strategies)
+                    window.Add(outcome.Losses);
+                    foreach (var update in outcome.Updates)
                     {
-                        if (strategy.EndIteration(iteration) is { } update)
-                        {
-                            metrics.AddUpdate(update);
-                        }
+                        metrics.AddUpdate(update);
                     }
 
                     consistent = true;
                 }
 
                 double lr = optimizer.Groups[0].LearningRate;
-                progress?.Report(iteration, Describe(window.Latest, lr, model));
+                progress?.Report(iteration, Describe(window.Latest, lr, strategies));
                 if (iteration % train.LogInterval == 0 || iteration == maxIterations)
                 {
-                    metrics.AddTraining(iteration, lr, window.Means(), window.SecondsPerIteration(), DynamicValues(model));
+                    metrics.AddTraining(iteration, lr, window.Means(), window.SecondsPerIteration(), DynamicValues(strategies));
                     window.Reset();
                 }
 
@@ -308,7 +308,7 @@ public sealed class Trainer
     /// The training RNG is the same after it as before it (evaluated or not, cancelled or not), so that a run
     /// interrupted here, or resumed from a checkpoint taken before it, trains on exactly as an unbroken one.
     /// </summary>
-    private bool EvaluatePeriodically(FasterRcnn model, MetricsLog metrics, long iteration, CocoDataset truth, CancellationToken cancellation)
+    private bool EvaluatePeriodically(DetectionModel model, MetricsLog metrics, long iteration, CocoDataset truth, CancellationToken cancellation)
     {
         var data = _options.ValData!;
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluating at iteration {iteration} on {data.Count} images"));
@@ -331,84 +331,7 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>
-    /// Forward, backward, the test hook, then ONE read of every loss term, the total and the gradients' total norm;
-    /// throws before the SGD step when any is NaN or infinite (the weights stay those of the previous step); clips
-    /// the gradients when asked (with the norm already computed, so no second read). Returns the loss terms and total.
-    /// </summary>
-    private Dictionary<string, double> PrepareStep(FasterRcnn model, Sgd optimizer, DetectionBatch batch, double? gradClip,
-        long iteration)
-    {
-        using var scope = Engine.NewDisposeScope();
-        var losses = model.Loss(batch);
-        var names = losses.Terms.Keys.ToArray();
-        optimizer.ZeroGrad();
-        using (PhaseProfiler.Measure("backward"))
-        {
-            losses.Total.Backward();
-        }
-
-        _options.AfterBackward?.Invoke(model, iteration + 1);
-        var grads = optimizer.Groups.SelectMany(g => g.Parameters).Select(p => p.Grad).OfType<Tensor>().ToList();
-        Tensor? gradNorm = grads.Count > 0 ? GradientClipping.TotalNorm(grads) : null;
-        // One synchronisation per step: every term, the total and the gradient norm in one read.
-        var read = new List<Tensor>(names.Length + 2);
-        read.AddRange(losses.Terms.Values.Select(t => t.Detach()));
-        read.Add(losses.Total.Detach());
-        if (gradNorm is not null)
-        {
-            read.Add(gradNorm);
-        }
-
-        double[] values = Tensor.Stack([.. read.Select(t => t.To(ScalarType.Float64))]).To(Device.Cpu).ToArray<double>();
-        for (int k = 0; k <= names.Length; k++)
-        {
-            if (!double.IsFinite(values[k]))
-            {
-                string term = k < names.Length ? names[k] : "loss";
-                throw Diverged($"{term} is {values[k]}", iteration);
-            }
-        }
-
-        if (gradNorm is not null && !double.IsFinite(values[^1]))
-        {
-            throw Diverged(NonFiniteGradient(model, values[^1]), iteration);
-        }
-
-        if (gradClip is double maxNorm && gradNorm is not null)
-        {
-            GradientClipping.ScaleToNorm(grads, gradNorm, maxNorm);
-        }
-
-        var result = new Dictionary<string, double>(names.Length + 1);
-        for (int k = 0; k < names.Length; k++)
-        {
-            result[names[k]] = values[k];
-        }
-
-        result["loss"] = values[names.Length];
-        return result;
-    }
-
-    private static TrainingDivergedException Diverged(string what, long iteration) => new(string.Create(CultureInfo.InvariantCulture,
-        $"{what} at iteration {iteration + 1}: training stopped before this step changed the weights"));
-
-    /// <summary>Names the first parameter whose gradient is not finite (more reads, but only once the run has failed).</summary>
-    private static string NonFiniteGradient(FasterRcnn model, double norm)
-    {
-        using var scope = Engine.NewDisposeScope();
-        foreach (var (name, parameter) in model.NamedTrainableParameters())
-        {
-            if (parameter.Grad is Tensor g && !g.IsFinite().All().ToBoolean())
-            {
-                return $"the gradient of {name} is {(g.IsNaN().Any().ToBoolean() ? double.NaN : double.PositiveInfinity).ToString(CultureInfo.InvariantCulture)}";
-            }
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"the gradient norm is {norm} (overflow)");
-    }
-
-    private EvaluationReport Evaluate(FasterRcnn model, IDetectionDataset data, CocoDataset truth, CancellationToken cancellation)
+    private EvaluationReport Evaluate(DetectionModel model, IDetectionDataset data, CocoDataset truth, CancellationToken cancellation)
     {
         var detections = DatasetInference.Run(model, data, _options.ShowProgress, cancellation);
         var report = DatasetEvaluation.Evaluate(data, detections, truth);
@@ -431,7 +354,7 @@ public sealed class Trainer
     /// SGD parameter groups: one, or (without decay on norms and biases) weights of dimension ≥ 2 with decay and
     /// the rest without; the learning rate scaled linearly from the config's base batch to the real one.
     /// </summary>
-    public static IReadOnlyList<ParameterGroup> ParameterGroups(FasterRcnn model, TrainConfig train, int imagesPerBatch)
+    public static IReadOnlyList<ParameterGroup> ParameterGroups(DetectionModel model, TrainConfig train, int imagesPerBatch)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -449,7 +372,7 @@ public sealed class Trainer
         ];
     }
 
-    private void LoadBackboneWeights(FasterRcnn model, string? path)
+    private void LoadBackboneWeights(DetectionModel model, string? path)
     {
         if (string.IsNullOrEmpty(path))
         {
@@ -472,10 +395,18 @@ public sealed class Trainer
             (result.UnexpectedKeys.Count > 0 ? $" (ignored {result.UnexpectedKeys.Count} keys: {string.Join(", ", result.UnexpectedKeys.Take(3))})" : string.Empty));
     }
 
-    private static Dictionary<string, double> DynamicValues(FasterRcnn model) =>
-        model.Strategies.SelectMany(s => s.Current).ToDictionary(p => p.Key, p => p.Value);
+    /// <summary>
+    /// Every strategy's current values by key: the value's own name (<c>iou_threshold</c>) when only one strategy has
+    /// it, else prefixed by the instance (<c>rpn.avw.weight_p3</c>, <c>rcnn.avw.weight_p3</c>), so none is lost.
+    /// </summary>
+    private static Dictionary<string, double> DynamicValues(IReadOnlyList<ITrainingStrategy> strategies)
+    {
+        var all = strategies.SelectMany(s => s.Current.Select(p => (Strategy: s.Name, p.Key, p.Value))).ToList();
+        var shared = all.GroupBy(v => v.Key, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        return all.ToDictionary(v => shared.Contains(v.Key) ? $"{v.Strategy}.{v.Key}" : v.Key, v => v.Value, StringComparer.Ordinal);
+    }
 
-    private static string Describe(IReadOnlyDictionary<string, double>? losses, double lr, FasterRcnn model)
+    private static string Describe(IReadOnlyDictionary<string, double>? losses, double lr, IReadOnlyList<ITrainingStrategy> strategies)
     {
         var text = new System.Text.StringBuilder();
         if (losses is not null)
@@ -487,7 +418,7 @@ public sealed class Trainer
         }
 
         text.Append(CultureInfo.InvariantCulture, $"lr {lr:G3}");
-        foreach (var (name, value) in DynamicValues(model))
+        foreach (var (name, value) in DynamicValues(strategies))
         {
             string label = name switch { "iou_threshold" => "T", "beta" => "β", _ => name };
             text.Append(CultureInfo.InvariantCulture, $" {label} {value:F3}");

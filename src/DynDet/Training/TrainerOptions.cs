@@ -39,5 +39,5 @@ public sealed record TrainerOptions
     /// Test hook, not reachable from configs or the command line: called after each step's backward pass with the
     /// model and the number of the iteration being done (1-based), before the gradients are checked and applied.
     /// </summary>
-    internal Action<FasterRcnn, long>? AfterBackward { get; init; }
+    internal Action<DetectionModel, long>? AfterBackward { get; init; }
 }

@@ -29,8 +29,8 @@ public static class TrainingCheckpoint
     /// </summary>
     /// <exception cref="TrainingDivergedException">A weight or buffer is NaN or infinite: nothing is written, so
     /// the file at <paramref name="path"/> (the last good checkpoint) stays as it was.</exception>
-    public static void Save(string path, FasterRcnn model, Sgd? optimizer, long iteration, DatasetFingerprint? dataset = null,
-        bool evaluationPending = false)
+    public static void Save(string path, DetectionModel model, Sgd? optimizer, long iteration, DatasetFingerprint? dataset = null,
+        bool evaluationPending = false, IReadOnlyList<ITrainingStrategy>? strategies = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var scope = Engine.NewDisposeScope();
@@ -53,7 +53,7 @@ public static class TrainingCheckpoint
         }
 
         var dynamic = new PyDict();
-        foreach (var strategy in model.Strategies)
+        foreach (var strategy in strategies ?? [])
         {
             dynamic[strategy.Name] = ToPy(strategy.SaveState());
         }
@@ -124,7 +124,7 @@ public static class TrainingCheckpoint
     /// The state-dict name of the first weight or buffer of <paramref name="model"/> holding a NaN or an
     /// infinity, or null when all are finite; one read of a single flag when they are.
     /// </summary>
-    public static string? FirstNonFinite(FasterRcnn model)
+    public static string? FirstNonFinite(DetectionModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var scope = Engine.NewDisposeScope();
@@ -142,8 +142,10 @@ public static class TrainingCheckpoint
     /// Restores weights, momentum buffers, the RNG state and the strategies' states into a model built from the
     /// same config; returns the iteration to continue from.
     /// </summary>
-    public static long Restore(LoadedCheckpoint checkpoint, FasterRcnn model, Sgd optimizer)
+    public static long Restore(LoadedCheckpoint checkpoint, DetectionModel model, Sgd optimizer,
+        IReadOnlyList<ITrainingStrategy> strategies)
     {
+        ArgumentNullException.ThrowIfNull(strategies);
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -168,7 +170,7 @@ public static class TrainingCheckpoint
         }
 
         var dynamic = Section(checkpoint, "dynamic");
-        foreach (var strategy in model.Strategies)
+        foreach (var strategy in strategies)
         {
             if (!dynamic.TryGetValue(strategy.Name, out object? saved) || saved is not PyDict d)
             {

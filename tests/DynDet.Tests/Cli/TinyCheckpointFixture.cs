@@ -42,7 +42,7 @@ public sealed class TinyCheckpointFixture : IDisposable
             "data.train_scales=[[128,128]]", "data.test_scale=[128,128]", "data.workers=0",
         ]);
         Engine.ManualSeed(3);
-        using (var model = new FasterRcnn(config, Classes))
+        using (var model = DetectorFactory.CreateModel(config, Classes))
         {
             Checkpoint = _folder.PathOf("tiny.pth");
             TrainingCheckpoint.Save(Checkpoint, model, optimizer: null, iteration: 0);

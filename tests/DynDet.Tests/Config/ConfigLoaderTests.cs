@@ -1,3 +1,4 @@
+using DynDet.TestSupport;
 using DynDet.Config;
 
 namespace DynDet.Tests.Config;
@@ -60,5 +61,33 @@ public sealed class ConfigLoaderTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void A_list_of_bases_merges_in_order_and_the_file_wins()
+    {
+        using var folder = new TempFolder();
+        folder.Write("schedule.json", """{ "train": { "max_iters": 300, "steps": [200], "lr": 0.01 } }""");
+        folder.Write("data.json", """{ "train": { "lr": 0.005 }, "data": { "images_per_batch": 4 } }""");
+        string path = folder.Write("run.json", """{ "_base_": ["faster_rcnn_r18_cpu", "schedule.json", "data.json"], "data": { "workers": 1 } }""");
+        var c = ConfigLoader.Load(path);
+        Assert.Equal(300, c.Train.MaxIters);
+        Assert.Equal(0.005, c.Train.Lr);            // the later base wins over the earlier
+        Assert.Equal(4, c.Data.ImagesPerBatch);
+        Assert.Equal(1, c.Data.Workers);            // the file wins over its bases
+        Assert.Equal("run", c.Name);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(ConfigLoader.Load("faster_rcnn_r18_cpu").Model, ConfigLoader.JsonOptions),
+            System.Text.Json.JsonSerializer.Serialize(c.Model, ConfigLoader.JsonOptions));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("[\"faster_rcnn_r18_cpu\", 3]")]
+    public void A_base_that_is_not_a_name_or_a_list_of_names_is_refused(string value)
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("bad.json", $$"""{ "_base_": {{value}} }""");
+        var e = Assert.Throws<InputException>(() => ConfigLoader.Load(path));
+        Assert.Equal("config bad: '_base_' must be a preset name or a file path (a string), or a non-empty list of them", e.Message);
     }
 }

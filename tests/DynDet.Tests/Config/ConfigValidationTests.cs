@@ -164,6 +164,6 @@ public sealed class ConfigValidationTests
         using var folder = new TempFolder();
         string file = folder.Write("odd.json", """{ "_base_": 5 }""");
         var e = Assert.Throws<InputException>(() => ConfigLoader.Load(file));
-        Assert.Equal("config odd: '_base_' must be a preset name or a file path (a string)", e.Message);
+        Assert.Equal("config odd: '_base_' must be a preset name or a file path (a string), or a non-empty list of them", e.Message);
     }
 }

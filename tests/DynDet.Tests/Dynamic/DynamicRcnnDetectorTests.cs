@@ -1,4 +1,6 @@
 using DynDet.Config;
+using DynDet.Dynamic;
+using DynDet.Models;
 using DynDet.Models.Detectors;
 using DynDet.TestSupport;
 using DynDet.Tests.Models;
@@ -21,7 +23,7 @@ public sealed class DynamicRcnnDetectorTests : TorchTest
     {
         using var scope = Engine.NewDisposeScope();
         Engine.ManualSeed(seed);
-        using var model = new FasterRcnn(config, Classes);
+        using var model = TestDetectors.TwoStage(config, Classes);
         model.Train();
         Engine.ManualSeed(seed + 1);
         var images = Tensor.Randn(2, 3, 64, 64);
@@ -29,7 +31,7 @@ public sealed class DynamicRcnnDetectorTests : TorchTest
             [Tensor.FromArray(new float[] { 4, 6, 30, 40, 30, 8, 60, 30 }, 2, 4), Tensor.FromArray(new float[] { 2, 2, 20, 25 }, 1, 4)],
             [Tensor.FromArray(new long[] { 0, 2 }), Tensor.FromArray(new long[] { 1 })]);
         batch.Images.Copy_(images);
-        var losses = model.Loss(batch);
+        var losses = TestDetectors.Loss(model, batch);
         return losses.Terms.ToDictionary(t => t.Key, t => t.Value.ToDouble());
     }
 
@@ -53,22 +55,29 @@ public sealed class DynamicRcnnDetectorTests : TorchTest
         using var scope = Engine.NewDisposeScope();
         var config = ConfigLoader.Load("dynamic_rcnn_r18_cpu", [.. Small, $"model.dynamic_rcnn.variant={variant}", "model.dynamic_rcnn.update_interval=2", "model.dynamic_rcnn.iou_topk=10"]);
         Engine.ManualSeed(5);
-        using var model = new FasterRcnn(config, Classes);
+        using var built = DetectorFactory.Build(config, Classes);
+        var model = (TwoStageDetector)built.Model;
         model.Train();
         using var batch = TestBatches.Make(64, 64,
             [Tensor.FromArray(new float[] { 4, 6, 30, 40, 30, 8, 60, 30 }, 2, 4), Tensor.FromArray(new float[] { 2, 2, 20, 25 }, 1, 4)],
             [Tensor.FromArray(new long[] { 0, 2 }), Tensor.FromArray(new long[] { 1 })]);
         double start = variant == "original" ? 0.4 : 0.5;
         Assert.Equal(start, model.RoiHead.IouThreshold);
-        var updates = new List<DynDet.Dynamic.StrategyUpdate>();
+        var updates = new List<StrategyUpdate>();
         for (int it = 1; it <= 2; it++)
         {
             using (Engine.NewDisposeScope())
+            using (var statistics = new StepStatistics(batch.Count))
             {
-                model.Loss(batch);
+                model.Loss(batch, new StepContext(it - 1, statistics));
+                foreach (var strategy in built.Strategies)
+                {
+                    strategy.Observe(statistics);
+                    strategy.Synchronize(SingleProcessReducer.Instance);
+                }
             }
 
-            updates.AddRange(model.Strategies.Select(s => s.EndIteration(it)).OfType<DynDet.Dynamic.StrategyUpdate>());
+            updates.AddRange(built.Strategies.Select(s => s.Update(it)).OfType<StrategyUpdate>());
         }
 
         Assert.Equal(["dla", "dsl"], updates.Select(u => u.Strategy).Order());
@@ -78,7 +87,7 @@ public sealed class DynamicRcnnDetectorTests : TorchTest
         // The new threshold applies from the next assignment.
         using (Engine.NewDisposeScope())
         {
-            model.Loss(batch);
+            TestDetectors.Loss(model, batch);
         }
 
         Assert.Equal(dla.Values["iou_threshold"], model.RoiHead.IouThreshold);

@@ -12,7 +12,7 @@ public sealed class DynamicRcnnRuleTests : TorchTest
         foreach (double v in values)
         {
             using var t = Tensor.ScalarTensor(v);
-            dla.Observe(t);
+            dla.Record(t);
         }
     }
 
@@ -21,14 +21,14 @@ public sealed class DynamicRcnnRuleTests : TorchTest
     {
         using var dla = new DynamicLabelAssignment(startThreshold: 0.5, floor: 0.4, interval: 4);
         Feed(dla, [0.40, 0.50, 0.60]);
-        Assert.Null(dla.EndIteration(3));
+        Assert.Null(dla.Update(3));
         Assert.Equal(0.5, dla.Threshold);
         Feed(dla, [0.70]);
-        var update = dla.EndIteration(4);
+        var update = dla.Update(4);
         Assert.NotNull(update);
         Assert.Equal(0.55, dla.Threshold, 6); // mean, not median (median would be 0.55 too: use an asymmetric set next)
         Feed(dla, [0.41, 0.42, 0.43, 0.94]);
-        dla.EndIteration(8);
+        dla.Update(8);
         Assert.Equal(0.55, dla.Threshold, 6); // (0.41+0.42+0.43+0.94)/4 = 0.55; the median 0.425 would differ
         Assert.Equal(0, dla.HistoryCount); // cleared at each update
     }
@@ -38,10 +38,10 @@ public sealed class DynamicRcnnRuleTests : TorchTest
     {
         using var dla = new DynamicLabelAssignment(0.5, 0.4, interval: 2);
         Feed(dla, [0.1, 0.2]);
-        dla.EndIteration(2);
+        dla.Update(2);
         Assert.Equal(0.4, dla.Threshold, 9);
         Feed(dla, [0.95, 0.99]);
-        dla.EndIteration(4);
+        dla.Update(4);
         Assert.Equal(0.97, dla.Threshold, 6);
     }
 
@@ -50,7 +50,7 @@ public sealed class DynamicRcnnRuleTests : TorchTest
         foreach (double? v in values)
         {
             using var t = v is null ? null : Tensor.ScalarTensor(v.Value);
-            dsl.Observe(t);
+            dsl.Record(t);
         }
     }
 
@@ -61,15 +61,15 @@ public sealed class DynamicRcnnRuleTests : TorchTest
         Feed(dsl, [0.9, 0.1, 0.5, 0.3]);
         for (int i = 1; i <= 3; i++)
         {
-            Assert.Null(dsl.EndIteration(i));
+            Assert.Null(dsl.Update(i));
         }
 
-        dsl.EndIteration(4);
+        dsl.Update(4);
         Assert.Equal(0.4, dsl.Beta, 6); // numpy median of {0.1,0.3,0.5,0.9} averages the middle two
         Feed(dsl, [1.5, 2.0, 3.0, 1.2]);
         for (int i = 5; i <= 8; i++)
         {
-            dsl.EndIteration(i);
+            dsl.Update(i);
         }
 
         Assert.Equal(1.0, dsl.Beta, 9); // min(initial β, median)
@@ -90,14 +90,14 @@ public sealed class DynamicRcnnRuleTests : TorchTest
         Feed(dsl, [0.2, 0.2, 0.2]);
         for (int i = 1; i <= 3; i++)
         {
-            dsl.EndIteration(i);
+            dsl.Update(i);
         }
 
         Assert.Equal(0.2, dsl.Beta, 6);
         Feed(dsl, [0.0, 0.0, 0.5]); // crowded batches: gt-as-proposal rows give exact zeros
         for (int i = 4; i <= 6; i++)
         {
-            dsl.EndIteration(i);
+            dsl.Update(i);
         }
 
         Assert.Equal(0.2, dsl.Beta, 6);
@@ -111,7 +111,7 @@ public sealed class DynamicRcnnRuleTests : TorchTest
         Assert.Equal(1, dsl.HistoryCount);
         for (int i = 1; i <= 3; i++)
         {
-            dsl.EndIteration(i);
+            dsl.Update(i);
         }
 
         Assert.Equal(0.3, dsl.Beta, 6); // the update still comes every C iterations
@@ -119,7 +119,7 @@ public sealed class DynamicRcnnRuleTests : TorchTest
         StrategyUpdate? last = null;
         for (int i = 4; i <= 6; i++)
         {
-            last = dsl.EndIteration(i) ?? last;
+            last = dsl.Update(i) ?? last;
         }
 
         Assert.NotNull(last);
@@ -133,14 +133,14 @@ public sealed class DynamicRcnnRuleTests : TorchTest
         using var a = new DynamicSmoothL1(1.0, interval: 4);
         using var b = new DynamicSmoothL1(1.0, interval: 4);
         Feed(a, [0.6, 0.2]);
-        a.EndIteration(1);
-        a.EndIteration(2);
+        a.Update(1);
+        a.Update(2);
         b.LoadState(a.SaveState());
         foreach (var s in new[] { a, b })
         {
             Feed(s, [0.4, 0.8]);
-            s.EndIteration(3);
-            s.EndIteration(4);
+            s.Update(3);
+            s.Update(4);
         }
 
         Assert.Equal(a.Beta, b.Beta);

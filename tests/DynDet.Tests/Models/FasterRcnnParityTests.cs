@@ -13,9 +13,9 @@ public sealed class FasterRcnnParityTests : TorchTest
 {
     private static readonly string[] Classes = ["a", "b", "c"];
 
-    private static FasterRcnn Model(params string[] overrides) => new(ConfigLoader.Load("faster_rcnn_r50_fpn_1x",
+    private static TwoStageDetector Model(params string[] overrides) => TestDetectors.TwoStage(ConfigLoader.Load("faster_rcnn_r50_fpn_1x",
     [
-        "model.backbone.depth=18", "model.backbone.width=0.25", "model.neck.out_channels=16",
+        "model.num_classes=3", "model.backbone.depth=18", "model.backbone.width=0.25", "model.neck.out_channels=16",
         "model.roi_head.fc_channels=32",
         "model.rpn.train_proposals.nms_pre=50", "model.rpn.train_proposals.max_per_image=30",
         "model.rpn.test_proposals.nms_pre=50", "model.rpn.test_proposals.max_per_image=30",

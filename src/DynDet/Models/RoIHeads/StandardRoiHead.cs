@@ -13,9 +13,9 @@ namespace DynDet.Models.RoIHeads;
 
 /// <summary>
 /// MMDetection's <c>StandardRoIHead</c> with a <see cref="Shared2FcBoxHead"/> (SPEC §2.2 "R-CNN targets",
-/// "R-CNN loss", "Test"), and, when <see cref="Dynamic"/> is set, <c>DynamicRoIHead</c> (SPEC §1.2): the
-/// assigner uses DLA's current threshold, the SmoothL1 loss DSL's current β, and each training step feeds both
-/// their statistics.
+/// "R-CNN loss", "Test"), and, when <see cref="Steering"/> is set, <c>DynamicRoIHead</c> (SPEC §1.2): the
+/// assigner uses the steered IoU threshold, the SmoothL1 loss the steered β. Every training step publishes the
+/// statistics Dynamic R-CNN's strategies read, under <see cref="Name"/> (<see cref="DynamicRcnnStatistics"/>).
 /// </summary>
 public sealed class StandardRoiHead : Module
 {
@@ -30,21 +30,21 @@ public sealed class StandardRoiHead : Module
     /// <param name="config">The head's settings.</param>
     /// <param name="extractor">RoI pooling.</param>
     /// <param name="coderOptions">Delta coder (stds 0.1, 0.1, 0.2, 0.2).</param>
-    /// <param name="dynamic">Dynamic R-CNN's strategies, or null for the plain head.</param>
+    /// <param name="steering">Where the IoU threshold and β come from during training, or null for the config's.</param>
     public StandardRoiHead(int inChannels, int numClasses, RoiHeadConfig config, RoiExtractor extractor,
-        DeltaXywhBoxCoderOptions coderOptions, DynamicRcnnHooks? dynamic = null)
+        DeltaXywhBoxCoderOptions coderOptions, RoiHeadSteering? steering = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
         NumClasses = numClasses;
         Extractor = extractor;
-        Dynamic = dynamic;
+        Steering = steering;
         BoxHead = RegisterModule("bbox_head", new Shared2FcBoxHead(inChannels, config.RoiSize, config.FcChannels, numClasses));
         _assigner = new MaxIouAssigner(config.Assigner.ToOptions());
         _sampler = new RandomSampler(config.Sampler.ToOptions());
         _coder = new DeltaXywhBoxCoder(coderOptions);
         _boxLoss = new BoxRegressionLoss(config.LossBox);
-        if (dynamic is not null && config.LossBox.Type != BoxLossKind.SmoothL1)
+        if (steering?.SmoothL1Beta is not null && config.LossBox.Type != BoxLossKind.SmoothL1)
         {
             // MMDetection's DynamicRoIHead asserts the same: DSL steers SmoothL1's β.
             throw new InputException("Dynamic R-CNN needs model.roi_head.loss_box.type = smooth_l1");
@@ -63,20 +63,25 @@ public sealed class StandardRoiHead : Module
     /// <summary>RoI pooling.</summary>
     public RoiExtractor Extractor { get; }
 
-    /// <summary>Dynamic R-CNN's strategies, or null.</summary>
-    public DynamicRcnnHooks? Dynamic { get; }
+    /// <summary>The prefix of the statistics it publishes (<c>roi_head</c>, its parameters' prefix).</summary>
+    public const string Name = "roi_head";
 
-    /// <summary>The positive IoU threshold the next assignment uses (DLA's when dynamic).</summary>
-    public double IouThreshold => Dynamic?.LabelAssignment.Threshold ?? _assigner.PosIouThr;
+    /// <summary>What steers the IoU threshold and β, or null.</summary>
+    public RoiHeadSteering? Steering { get; }
 
-    /// <summary>The SmoothL1 β the next loss uses (DSL's when dynamic).</summary>
-    public double Beta => Dynamic?.SmoothL1.Beta ?? _boxLoss.Beta;
+    /// <summary>The positive IoU threshold the next assignment uses (the steered one when steered).</summary>
+    public double IouThreshold => Steering?.IouThreshold?.Invoke() ?? _assigner.PosIouThr;
+
+    /// <summary>The SmoothL1 β the next loss uses (the steered one when steered).</summary>
+    public double Beta => Steering?.SmoothL1Beta?.Invoke() ?? _boxLoss.Beta;
 
     /// <summary>
-    /// Losses of a training batch (proposals per image, in network-input pixels, detached); feeds the dynamic
-    /// strategies their statistics when <see cref="Dynamic"/> is set.
+    /// Losses of a training batch (proposals per image, in network-input pixels, detached); publishes the step's
+    /// statistics into <paramref name="statistics"/> when given (<see cref="DynamicRcnnStatistics"/> names under
+    /// <see cref="Name"/>).
     /// </summary>
-    public RoiHeadLosses Loss(IReadOnlyList<Tensor> features, IReadOnlyList<Tensor> proposals, DetectionBatch batch)
+    public RoiHeadLosses Loss(IReadOnlyList<Tensor> features, IReadOnlyList<Tensor> proposals, DetectionBatch batch,
+        StepStatistics? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         using var scope = Engine.NewDisposeScope();
@@ -98,9 +103,9 @@ public sealed class StandardRoiHead : Module
         }
 
         var losses = Loss(logits, deltas, targets);
-        if (Dynamic is not null)
+        if (statistics is not null)
         {
-            Observe(Dynamic, targets, batch.Count);
+            Publish(statistics, targets);
         }
 
         return new RoiHeadLosses(scope.MoveToOuter(losses.Classification), scope.MoveToOuter(losses.Box),
@@ -117,9 +122,9 @@ public sealed class StandardRoiHead : Module
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
-        if (Dynamic is not null)
+        if (Steering?.IouThreshold is { } threshold)
         {
-            _assigner.SetIouThreshold(Dynamic.LabelAssignment.Threshold);
+            _assigner.SetIouThreshold(threshold());
         }
 
         var device = proposals.Count > 0 ? proposals[0].Device : Device.Cpu;
@@ -146,7 +151,7 @@ public sealed class StandardRoiHead : Module
             positiveLabels[i] = sample.PosGtLabels!.Alias();
             // After sampling, the gts are prepended to the assignment (add_gt_as_proposals): DLA's pool.
             maxOverlaps[i] = assignment.MaxOverlaps.Alias();
-            if (Dynamic?.Variant == DynamicRcnnVariant.Original)
+            if (Steering?.PublishRegressionErrors == true)
             {
                 originalErrors.Add(OriginalRegressionErrors(assignment, proposals[i], gt.Boxes));
             }
@@ -178,9 +183,9 @@ public sealed class StandardRoiHead : Module
         ArgumentNullException.ThrowIfNull(deltas);
         ArgumentNullException.ThrowIfNull(targets);
         using var scope = Engine.NewDisposeScope();
-        if (Dynamic is not null)
+        if (Steering?.SmoothL1Beta is { } beta)
         {
-            _boxLoss.Beta = Dynamic.SmoothL1.Beta;
+            _boxLoss.Beta = beta();
         }
 
         long sampled = targets.Sampled;
@@ -192,20 +197,13 @@ public sealed class StandardRoiHead : Module
         return new RoiHeadLosses(scope.MoveToOuter(lossCls), scope.MoveToOuter(lossBox), targets.Positives, sampled);
     }
 
-    private static void Observe(DynamicRcnnHooks dynamic, RoiTargets targets, int images)
+    private static void Publish(StepStatistics statistics, RoiTargets targets)
     {
-        var dla = dynamic.LabelAssignment;
-        var dsl = dynamic.SmoothL1;
-        if (dynamic.Variant == DynamicRcnnVariant.Mmdet)
+        statistics.Publish($"{Name}.{DynamicRcnnStatistics.MaxOverlaps}", targets.MaxOverlaps);
+        statistics.Publish($"{Name}.{DynamicRcnnStatistics.PositiveTargets}", targets.PositiveTargets);
+        if (targets.OriginalErrors is not null)
         {
-            dla.Observe(DynamicRcnnStatistics.MeanPerImageKthLargestIou(targets.MaxOverlaps, dla.TopK));
-            dsl.Observe(DynamicRcnnStatistics.KthSmallestRegressionError(targets.PositiveTargets, targets.Positives,
-                dsl.TopKPerImage * images));
-        }
-        else
-        {
-            dla.Observe(DynamicRcnnStatistics.BatchKthLargestIou(targets.MaxOverlaps, dla.TopK));
-            dsl.Observe(DynamicRcnnStatistics.KthSmallest(targets.OriginalErrors!, dsl.TopKPerImage * images));
+            statistics.Publish($"{Name}.{DynamicRcnnStatistics.RegressionErrors}", targets.OriginalErrors);
         }
     }
 

@@ -1,0 +1,144 @@
+using DynDet.Assignment;
+using DynDet.Config;
+using DynDet.Dynamic;
+using DynDet.Models.Backbones;
+using DynDet.Models.DenseHeads;
+using DynDet.Models.Necks;
+using DynDet.Models.RoIHeads;
+
+namespace DynDet.Models.Detectors;
+
+/// <summary>
+/// The one place that turns a typed model config into parts and assembles the detector: it maps
+/// <see cref="ModelConfig.Type"/> to the detector family and is the only reader of <see cref="ModelConfig.Style"/>
+/// (MMDetection's or torchvision's conventions for anchors, box coders, RoI level mapping). Dynamic strategies are
+/// built here too and wired into the part they steer; the caller (the trainer) owns them.
+/// </summary>
+public static class DetectorFactory
+{
+    /// <summary>The <c>model.type</c> values this factory builds.</summary>
+    public static IReadOnlyList<string> Types { get; } = ["faster_rcnn"];
+
+    /// <summary>Builds the detector of <paramref name="config"/> for <paramref name="classNames"/> and its strategies.</summary>
+    /// <exception cref="InputException">The config names an unknown type, or a class count other than the data's.</exception>
+    public static BuiltDetector Build(DetectorConfig config, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(classNames);
+        var model = config.Model;
+        if (model.NumClasses > 0 && model.NumClasses != classNames.Count)
+        {
+            throw new InputException(
+                $"config model.num_classes is {model.NumClasses} but the data has {classNames.Count} classes ({string.Join(", ", classNames.Take(10))}{(classNames.Count > 10 ? ", ..." : "")}); set it to {classNames.Count} or 0 (take it from the data)");
+        }
+
+        return model.Type switch
+        {
+            "faster_rcnn" => BuildTwoStage(config, classNames),
+            _ => throw new InputException(
+                $"config model.type: '{model.Type}' is not a detector DynDet builds (types: {string.Join(", ", Types)})"),
+        };
+    }
+
+    /// <summary>The detector alone, for inference (its strategies, if any, are built and released).</summary>
+    public static DetectionModel CreateModel(DetectorConfig config, IReadOnlyList<string> classNames)
+    {
+        var built = Build(config, classNames);
+        foreach (var strategy in built.Strategies.OfType<IDisposable>())
+        {
+            strategy.Dispose();
+        }
+
+        return built.Model;
+    }
+
+    private static BuiltDetector BuildTwoStage(DetectorConfig config, IReadOnlyList<string> classNames)
+    {
+        var model = config.Model;
+        bool torchvision = model.Style == ImplementationStyle.Torchvision;
+        var strategies = new List<ITrainingStrategy>();
+        RoiHeadSteering? steering = null;
+        if (model.DynamicRcnn is { } dynamic)
+        {
+            bool original = dynamic.Variant == DynamicRcnnVariant.Original;
+            var dla = new DynamicLabelAssignment(
+                original ? dynamic.InitialIou : model.RoiHead.Assigner.PosIouThr,
+                dynamic.InitialIou, dynamic.IouTopK, dynamic.UpdateInterval, dynamic.DynamicIou, dynamic.Variant,
+                source: StandardRoiHead.Name);
+            var dsl = new DynamicSmoothL1(dynamic.InitialBeta, dynamic.BetaTopK, dynamic.UpdateInterval,
+                original ? MedianRule.UpperMiddle : MedianRule.Numpy, dynamic.DynamicBeta, dynamic.Variant,
+                source: StandardRoiHead.Name);
+            strategies.Add(dla);
+            strategies.Add(dsl);
+            steering = new RoiHeadSteering
+            {
+                IouThreshold = () => dla.Threshold,
+                SmoothL1Beta = () => dsl.Beta,
+                PublishRegressionErrors = original,
+            };
+        }
+
+        ResNet? backbone = null;
+        Fpn? neck = null;
+        RpnHead? rpn = null;
+        StandardRoiHead? roi = null;
+        try
+        {
+            backbone = Backbone(model.Backbone);
+            neck = new Fpn(new FpnOptions
+            {
+                InChannels = backbone.OutChannels,
+                OutChannels = model.Neck.OutChannels,
+                NumOuts = model.Neck.NumOuts,
+            });
+            var anchor = model.Rpn.Anchor;
+            var anchorOptions = torchvision
+                ? new AnchorGeneratorOptions
+                {
+                    Sizes = anchor.Strides.Select(s => (IReadOnlyList<double>)anchor.Scales.Select(k => k * s).ToArray()).ToArray(),
+                    Ratios = anchor.Ratios,
+                    Style = AnchorStyle.TorchVision,
+                }
+                : new AnchorGeneratorOptions { Strides = anchor.Strides, Ratios = anchor.Ratios, Scales = anchor.Scales };
+            rpn = new RpnHead(model.Neck.OutChannels, model.Rpn, anchorOptions,
+                torchvision ? DeltaXywhBoxCoderOptions.TorchVision(1, 1, 1, 1) : DeltaXywhBoxCoderOptions.Rpn);
+            var stds = model.RoiHead.TargetStds;
+            var mapper = new RoiLevelMapper
+            {
+                NumLevels = 4,
+                Rule = torchvision ? RoiLevelRule.TorchVision : RoiLevelRule.MMDetection,
+                FinestScale = model.RoiHead.FinestScale,
+            };
+            var extractor = new RoiExtractor(anchor.Strides.Take(4).ToArray(), model.RoiHead.RoiSize,
+                model.RoiHead.SamplingRatio, model.RoiHead.Aligned, mapper);
+            roi = new StandardRoiHead(model.Neck.OutChannels, classNames.Count, model.RoiHead, extractor,
+                torchvision
+                    ? DeltaXywhBoxCoderOptions.TorchVision(1 / stds[0], 1 / stds[1], 1 / stds[2], 1 / stds[3])
+                    : DeltaXywhBoxCoderOptions.RCnn with { Stds = stds },
+                steering);
+            return new BuiltDetector(new TwoStageDetector(config, classNames, backbone, neck, rpn, roi), strategies);
+        }
+        catch
+        {
+            roi?.Dispose();
+            rpn?.Dispose();
+            neck?.Dispose();
+            backbone?.Dispose();
+            foreach (var strategy in strategies.OfType<IDisposable>())
+            {
+                strategy.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static ResNet Backbone(BackboneConfig backbone) => new(new ResNetOptions
+    {
+        Depth = backbone.Depth,
+        WidthMultiplier = backbone.Width,
+        Norm = backbone.Norm,
+        NormEval = backbone.NormEval,
+        FrozenStages = backbone.FrozenStages,
+    });
+}

@@ -11,6 +11,7 @@ using DynDet.Models.Detectors;
 using DynDet.Torch;
 using DynDet.Torch.Optim;
 using DynDet.Torch.Serialization;
+using DynDet.Training.Hooks;
 
 namespace DynDet.Training;
 
@@ -139,13 +140,11 @@ public sealed class Trainer
             GradClip = train.GradClip,
             AfterBackward = _options.AfterBackward,
         });
-        var window = new LossWindow();
         long iteration = start;
         // DYNDET_PROFILE=1 prints where the run's time went, phase by phase (data wait, forward parts, backward).
         bool profile = Environment.GetEnvironmentVariable("DYNDET_PROFILE") == "1";
         PhaseProfiler.Enabled = profile;
         var loopClock = Stopwatch.StartNew();
-        var sinceSave = Stopwatch.StartNew();
         var reason = TrainingStopReason.Completed;
         // True while the model, the optimizer and the strategies hold exactly the state after `iteration` steps
         // (false during a step: the forward pass already updates batch-norm statistics), i.e. while a checkpoint
@@ -155,7 +154,6 @@ public sealed class Trainer
         void Save(bool pending)
         {
             TrainingCheckpoint.Save(latest, model, optimizer, iteration, fingerprint, pending, strategies);
-            sinceSave.Restart();
         }
 
         bool EvaluateNow()
@@ -169,6 +167,20 @@ public sealed class Trainer
         try
         {
             using var progress = _options.ShowProgress ? new ProgressReporter("train", maxIterations, _log) : null;
+            // In order: what the step did is shown and logged before an evaluation, and saved after it.
+            var hooks = new List<ITrainingHook>();
+            if (progress is not null)
+            {
+                hooks.Add(new ProgressHook(progress, strategies));
+            }
+
+            hooks.Add(new MetricsHook(metrics, train.LogInterval, strategies));
+            if (_options.ValData is not null)
+            {
+                hooks.Add(new EvaluationHook(train.EvalInterval, EvaluateNow));
+            }
+
+            hooks.Add(new CheckpointHook(train.CheckpointInterval, train.CheckpointMinutes, () => Save(pending: false)));
             using var batches = loader.Open(start, maxIterations - start);
             if (evaluationPending && _options.ValData is not null && iteration < maxIterations)
             {
@@ -190,52 +202,36 @@ public sealed class Trainer
                     }
                 }
 
+                StepOutcome outcome;
                 using (batch)
                 {
                     schedule.Apply(optimizer, iteration);
                     // From the forward pass on (batch-norm statistics update in place) to the strategies' update.
                     consistent = false;
-                    var outcome = step.Run(batch, iteration);
+                    outcome = step.Run(batch, iteration);
                     iteration++;
-                    window.Add(outcome.Losses);
-                    foreach (var update in outcome.Updates)
-                    {
-                        metrics.AddUpdate(update);
-                    }
-
                     consistent = true;
                 }
 
-                double lr = optimizer.Groups[0].LearningRate;
-                progress?.Report(iteration, Describe(window.Latest, lr, strategies));
-                if (iteration % train.LogInterval == 0 || iteration == maxIterations)
+                var state = new TrainingLoopState
                 {
-                    metrics.AddTraining(iteration, lr, window.Means(), window.SecondsPerIteration(), DynamicValues(strategies));
-                    window.Reset();
-                }
-
-                if (iteration == maxIterations)
+                    Iteration = iteration,
+                    MaxIterations = maxIterations,
+                    LearningRate = optimizer.Groups[0].LearningRate,
+                    Outcome = outcome,
+                };
+                foreach (var hook in hooks)
                 {
-                    break;
-                }
-
-                bool evaluated = false;
-                if (train.EvalInterval > 0 && iteration % train.EvalInterval == 0 && _options.ValData is not null)
-                {
-                    if (!EvaluateNow())
+                    if (!hook.AfterStep(state))
                     {
                         reason = TrainingStopReason.Interrupted;
                         break;
                     }
-
-                    evaluated = true;
                 }
 
-                if (evaluated
-                    || (train.CheckpointInterval > 0 && iteration % train.CheckpointInterval == 0)
-                    || (train.CheckpointMinutes > 0 && sinceSave.Elapsed.TotalMinutes >= train.CheckpointMinutes))
+                if (state.IsLast)
                 {
-                    Save(pending: false);
+                    break;
                 }
 
                 if (cancellation.IsCancellationRequested)
@@ -393,37 +389,5 @@ public sealed class Trainer
 
         _log.WriteLine($"backbone initialised from {path}" +
             (result.UnexpectedKeys.Count > 0 ? $" (ignored {result.UnexpectedKeys.Count} keys: {string.Join(", ", result.UnexpectedKeys.Take(3))})" : string.Empty));
-    }
-
-    /// <summary>
-    /// Every strategy's current values by key: the value's own name (<c>iou_threshold</c>) when only one strategy has
-    /// it, else prefixed by the instance (<c>rpn.avw.weight_p3</c>, <c>rcnn.avw.weight_p3</c>), so none is lost.
-    /// </summary>
-    private static Dictionary<string, double> DynamicValues(IReadOnlyList<ITrainingStrategy> strategies)
-    {
-        var all = strategies.SelectMany(s => s.Current.Select(p => (Strategy: s.Name, p.Key, p.Value))).ToList();
-        var shared = all.GroupBy(v => v.Key, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        return all.ToDictionary(v => shared.Contains(v.Key) ? $"{v.Strategy}.{v.Key}" : v.Key, v => v.Value, StringComparer.Ordinal);
-    }
-
-    private static string Describe(IReadOnlyDictionary<string, double>? losses, double lr, IReadOnlyList<ITrainingStrategy> strategies)
-    {
-        var text = new System.Text.StringBuilder();
-        if (losses is not null)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"loss {losses["loss"]:F3} (");
-            text.AppendJoin(' ', losses.Where(l => l.Key != "loss").Select(l =>
-                string.Create(CultureInfo.InvariantCulture, $"{l.Key.Replace("loss_", string.Empty, StringComparison.Ordinal)} {l.Value:F3}")));
-            text.Append(") ");
-        }
-
-        text.Append(CultureInfo.InvariantCulture, $"lr {lr:G3}");
-        foreach (var (name, value) in DynamicValues(strategies))
-        {
-            string label = name switch { "iou_threshold" => "T", "beta" => "β", _ => name };
-            text.Append(CultureInfo.InvariantCulture, $" {label} {value:F3}");
-        }
-
-        return text.ToString();
     }
 }

@@ -1,0 +1,32 @@
+using DynDet.Dynamic;
+
+namespace DynDet.Training.Hooks;
+
+/// <summary>
+/// <c>metrics.json</c>: every strategy update as it happens, and the means of the loss terms over each log interval
+/// (and at the last step) with the learning rate, the seconds per iteration and the strategies' values.
+/// </summary>
+public sealed class MetricsHook(MetricsLog metrics, int logInterval, IReadOnlyList<ITrainingStrategy> strategies) : ITrainingHook
+{
+    private readonly LossWindow _window = new();
+
+    /// <inheritdoc />
+    public bool AfterStep(TrainingLoopState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _window.Add(state.Outcome.Losses);
+        foreach (var update in state.Outcome.Updates)
+        {
+            metrics.AddUpdate(update);
+        }
+
+        if (state.Iteration % logInterval == 0 || state.IsLast)
+        {
+            metrics.AddTraining(state.Iteration, state.LearningRate, _window.Means(), _window.SecondsPerIteration(),
+                StrategyValues.Of(strategies));
+            _window.Reset();
+        }
+
+        return true;
+    }
+}

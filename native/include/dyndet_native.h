@@ -97,6 +97,10 @@ DD_API int dd_tensor_requires_grad(dd_tensor t, int32_t* out);
 DD_API int dd_tensor_set_requires_grad(dd_tensor t, int value);
 DD_API int dd_tensor_grad(dd_tensor t, dd_tensor* out); /* *out = NULL when undefined */
 DD_API int dd_tensor_set_grad(dd_tensor t, dd_tensor grad); /* grad NULL clears it */
+/* The gradients of n tensors: out[k] a new handle, NULL when tensor k has none; all or nothing. */
+DD_API int dd_tensor_grads(const dd_tensor* tensors, int64_t n, dd_tensor* out);
+/* Clears the gradients of n tensors (set to none); nothing changes when a handle is bad. */
+DD_API int dd_tensor_clear_grads(const dd_tensor* tensors, int64_t n);
 DD_API int dd_tensor_is_leaf(dd_tensor t, int32_t* out);
 DD_API int dd_backward(dd_tensor t, dd_tensor grad /* may be NULL */, int retain_graph);
 DD_API int dd_autograd_grad(const dd_tensor* outputs, const dd_tensor* grad_outputs /* entries may be NULL */,

@@ -5,6 +5,7 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/generated/variable_factories.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <vector>
@@ -218,6 +219,37 @@ int dd_tensor_set_grad(dd_tensor t, dd_tensor grad) {
   at::Tensor& target = dd::unwrap(t);
   target.mutable_grad() = grad == nullptr ? at::Tensor() : dd::unwrap(grad);
   DD_CATCH
+}
+
+// The gradients of n tensors in one call (an optimizer step asks for all of them): out[k] is a new handle, or
+// NULL when tensor k has none. All or nothing: a failure half way frees the handles made so far.
+int dd_tensor_grads(const dd_tensor* tensors, int64_t n, dd_tensor* out) {
+  DD_TRY
+  dd::checked_array(tensors, n, "tensors");
+  dd::checked_array(out, n, "out");
+  for (int64_t k = 0; k < n; ++k) dd::unwrap(tensors[k]);  // every handle checked before any is made
+  std::vector<dd_tensor> made(static_cast<size_t>(n), nullptr);
+  try {
+    for (int64_t k = 0; k < n; ++k) {
+      const at::Tensor& g = dd::unwrap(tensors[k]).grad();
+      if (g.defined()) made[k] = dd::wrap(g);
+    }
+  } catch (...) {
+    for (dd_tensor h : made) dd_tensor_free(h);
+    throw;
+  }
+  std::copy(made.begin(), made.end(), out);
+  DD_CATCH_PREFIX("grads: ")
+}
+
+// Clears the gradients of n tensors in one call (zero_grad(set_to_none=True)); the handles are checked first,
+// so a bad one changes nothing.
+int dd_tensor_clear_grads(const dd_tensor* tensors, int64_t n) {
+  DD_TRY
+  dd::checked_array(tensors, n, "tensors");
+  for (int64_t k = 0; k < n; ++k) dd::unwrap(tensors[k]);
+  for (int64_t k = 0; k < n; ++k) dd::unwrap(tensors[k]).mutable_grad().reset();
+  DD_CATCH_PREFIX("clear_grads: ")
 }
 
 int dd_tensor_is_leaf(dd_tensor t, int32_t* out) {

@@ -84,7 +84,7 @@ public sealed class TrainingParityTests : TorchTest
         var a = Tensor.FromArray(new float[] { 3, 0 }).RequiresGrad_();
         var b = Tensor.FromArray(new float[] { 0, 4 }).RequiresGrad_();
         (a.Sum() * 3 + b.Sum() * 4).Backward(); // grads (3,3) and (4,4): norm sqrt(50)
-        double norm = GradientClipping.ClipGradNorm([a, b], 1.0);
+        double norm = GradientClipping.ClipGradNorm([a, b], 1.0).ToDouble();
         Assert.Equal(Math.Sqrt(50), norm, 5);
         using var ga = a.Grad!;
         using var gb = b.Grad!;

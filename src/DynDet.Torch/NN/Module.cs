@@ -236,13 +236,7 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>Clears the gradients of every parameter (PyTorch's <c>zero_grad(set_to_none=True)</c>).</summary>
-    public void ZeroGrad()
-    {
-        foreach (var p in Parameters())
-        {
-            p.Grad = null;
-        }
-    }
+    public void ZeroGrad() => Gradients.Clear(Parameters().ToArray());
 
     /// <summary>
     /// Moves every parameter and buffer to <paramref name="device"/> (and floating ones to

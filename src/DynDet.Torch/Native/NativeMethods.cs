@@ -110,6 +110,12 @@ internal static unsafe partial class NativeMethods
     internal static partial int dd_tensor_set_grad(IntPtr tensor, IntPtr grad);
 
     [LibraryImport(Library)]
+    internal static partial int dd_tensor_grads(IntPtr* tensors, long count, IntPtr* grads);
+
+    [LibraryImport(Library)]
+    internal static partial int dd_tensor_clear_grads(IntPtr* tensors, long count);
+
+    [LibraryImport(Library)]
     internal static partial int dd_tensor_is_leaf(IntPtr tensor, out int leaf);
 
     [LibraryImport(Library)]

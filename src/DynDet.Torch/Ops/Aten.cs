@@ -139,6 +139,18 @@ internal static class Aten
 
     public static readonly Op ClampMaxInplace = Op.Get("aten::clamp_max_", "");
 
+    public static readonly Op ForeachAddList = Op.Get("aten::_foreach_add", "List");
+
+    public static readonly Op ForeachAddInplaceList = Op.Get("aten::_foreach_add_", "List");
+
+    public static readonly Op ForeachMulInplaceScalar = Op.Get("aten::_foreach_mul_", "Scalar");
+
+    public static readonly Op ForeachMulInplaceList = Op.Get("aten::_foreach_mul_", "List");
+
+    public static readonly Op ForeachZeroInplace = Op.Get("aten::_foreach_zero_", "");
+
+    public static readonly Op ForeachNorm = Op.Get("aten::_foreach_norm", "Scalar");
+
     public static readonly Op EqTensor = Op.Get("aten::eq", "Tensor");
 
     public static readonly Op EqScalar = Op.Get("aten::eq", "Scalar");

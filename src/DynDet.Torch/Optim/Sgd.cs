@@ -44,52 +44,102 @@ public sealed class Sgd : IDisposable
     /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
-    /// <summary>Clears every parameter's gradient (set to none, as PyTorch ≥ 2 does by default).</summary>
-    public void ZeroGrad()
+    /// <summary>
+    /// Clears every parameter's gradient: with <paramref name="setToNone"/> (default, as PyTorch ≥ 2) the gradients
+    /// become none, in one native call for all parameters; otherwise they are zeroed in place with
+    /// <c>_foreach_zero_</c> (PyTorch 1.13's default), which keeps their memory but costs a pass over it and makes
+    /// the next backward accumulate into it, and which gives a parameter left out of the next backward a zero
+    /// gradient that <see cref="Step"/> then applies weight decay and momentum to.
+    /// </summary>
+    public void ZeroGrad(bool setToNone = true)
     {
-        foreach (var group in Groups)
+        var parameters = Groups.SelectMany(g => g.Parameters).ToArray();
+        if (setToNone)
         {
-            foreach (var p in group.Parameters)
-            {
-                p.Grad = null;
-            }
+            Gradients.Clear(parameters);
+            return;
+        }
+
+        using var scope = Engine.NewDisposeScope();
+        var grads = Gradients.Of(parameters).OfType<Tensor>().ToArray();
+        if (grads.Length > 0)
+        {
+            using var noGrad = Engine.NoGrad();
+            Foreach.Zero_(grads);
         }
     }
 
-    /// <summary>Applies one update to every parameter that has a gradient.</summary>
+    /// <summary>
+    /// Applies one update to every parameter that has a gradient, group by group with libtorch's
+    /// <c>_foreach_*</c> ops (torch.optim.SGD's <c>foreach=True</c> path, the same arithmetic as its per-parameter loop).
+    /// </summary>
     public void Step()
     {
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
         foreach (var group in Groups)
         {
-            foreach (var p in group.Parameters)
+            Tensor?[] all = Gradients.Of(group.Parameters);
+            var parameters = new List<Tensor>(all.Length);
+            var grads = new List<Tensor>(all.Length);
+            for (int k = 0; k < all.Length; k++)
             {
-                using Tensor? grad = p.Grad;
-                if (grad is null)
+                if (all[k] is { } grad)
                 {
-                    continue;
+                    parameters.Add(group.Parameters[k]);
+                    grads.Add(grad);
                 }
-
-                Tensor d = group.WeightDecay != 0 ? grad.Add(p, group.WeightDecay) : grad;
-                if (Momentum != 0)
-                {
-                    if (_momentum.TryGetValue(p, out Tensor? buffer))
-                    {
-                        buffer.Mul_(Momentum).Add_(d);
-                    }
-                    else
-                    {
-                        buffer = d.Clone().DetachFromDisposeScope();
-                        _momentum[p] = buffer;
-                    }
-
-                    d = Nesterov ? d.Add(buffer, Momentum) : buffer;
-                }
-
-                p.Add_(d, -group.LearningRate);
             }
+
+            if (grads.Count == 0)
+            {
+                continue;
+            }
+
+            IReadOnlyList<Tensor> d = group.WeightDecay != 0 ? Foreach.Add(grads, parameters, group.WeightDecay) : grads;
+            if (Momentum != 0)
+            {
+                var buffers = MomentumBuffers(parameters, d);
+                d = Nesterov ? Foreach.Add(d, buffers, Momentum) : buffers;
+            }
+
+            Foreach.Add_(parameters, d, -group.LearningRate);
         }
+    }
+
+    /// <summary>
+    /// <c>buf = m·buf + d</c> for the parameters that have a buffer (two foreach calls), <c>buf = d</c> (a copy the
+    /// optimizer owns) for those that have none yet, which happens on their first step only; the buffers in
+    /// <paramref name="parameters"/>' order.
+    /// </summary>
+    private Tensor[] MomentumBuffers(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> d)
+    {
+        var buffers = new Tensor[parameters.Count];
+        var existing = new List<Tensor>(parameters.Count);
+        var existingD = new List<Tensor>(parameters.Count);
+        for (int k = 0; k < parameters.Count; k++)
+        {
+            if (_momentum.TryGetValue(parameters[k], out Tensor? buffer))
+            {
+                existing.Add(buffer);
+                existingD.Add(d[k]);
+            }
+            else
+            {
+                buffer = d[k].Clone().DetachFromDisposeScope();
+                _momentum[parameters[k]] = buffer;
+            }
+
+            buffers[k] = buffer;
+        }
+
+        if (existing.Count > 0)
+        {
+            Foreach.Mul_(existing, Momentum);
+            Foreach.Add_(existing, existingD);
+        }
+
+        return buffers;
     }
 
     /// <summary>The momentum buffer of <paramref name="parameter"/>, or null before its first step (owned by the optimizer).</summary>

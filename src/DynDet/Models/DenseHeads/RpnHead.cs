@@ -33,9 +33,15 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
     /// <param name="config">Anchors, assignment, sampling, losses and proposal settings.</param>
     /// <param name="anchorOptions">Anchor generator options built from <paramref name="config"/> (MMDetection or torchvision style).</param>
     /// <param name="coderOptions">Box coder options (stds 1 for the RPN).</param>
-    public RpnHead(int inChannels, RpnConfig config, AnchorGeneratorOptions anchorOptions, DeltaXywhBoxCoderOptions coderOptions)
+    /// <param name="assignerOptions">
+    /// Anchor assigner options built from <paramref name="config"/>'s thresholds with the style's low-quality rule
+    /// (the detector's builder decides the rule from <c>model.style</c>).
+    /// </param>
+    public RpnHead(int inChannels, RpnConfig config, AnchorGeneratorOptions anchorOptions, DeltaXywhBoxCoderOptions coderOptions,
+        MaxIouAssignerOptions assignerOptions)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(assignerOptions);
         Config = config;
         _anchors = new AnchorGenerator(anchorOptions);
         int a = _anchors.NumBaseAnchors(0);
@@ -49,7 +55,7 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
             Init.Zeros_(conv.Bias!);
         }
 
-        _assigner = new MaxIouAssigner(config.Assigner.ToOptions());
+        _assigner = new MaxIouAssigner(assignerOptions);
         _sampler = new RandomSampler(config.Sampler.ToOptions());
         _coder = new DeltaXywhBoxCoder(coderOptions);
         _boxLoss = new BoxRegressionLoss(config.LossBox);
@@ -57,6 +63,9 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
 
     /// <summary>The configuration.</summary>
     public RpnConfig Config { get; }
+
+    /// <summary>The options the anchor assigner was built with (the constructor's <c>assignerOptions</c>).</summary>
+    public MaxIouAssignerOptions AssignerOptions => _assigner.Options;
 
     /// <summary>Anchors per location.</summary>
     public int AnchorsPerLocation { get; }

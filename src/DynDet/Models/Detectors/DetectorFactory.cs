@@ -101,7 +101,8 @@ public static class DetectorFactory
                 }
                 : new AnchorGeneratorOptions { Strides = anchor.Strides, Ratios = anchor.Ratios, Scales = anchor.Scales };
             rpn = new RpnHead(model.Neck.OutChannels, model.Rpn, anchorOptions,
-                torchvision ? DeltaXywhBoxCoderOptions.TorchVision(1, 1, 1, 1) : DeltaXywhBoxCoderOptions.Rpn);
+                torchvision ? DeltaXywhBoxCoderOptions.TorchVision(1, 1, 1, 1) : DeltaXywhBoxCoderOptions.Rpn,
+                RpnAssignerOptions(model.Rpn, model.Style));
             var stds = model.RoiHead.TargetStds;
             var mapper = new RoiLevelMapper
             {
@@ -131,6 +132,21 @@ public static class DetectorFactory
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// The RPN's anchor assigner: thresholds from <paramref name="rpn"/>'s <c>assigner</c>, the low-quality rule
+    /// from <paramref name="style"/>. torchvision's <c>Matcher(allow_low_quality_matches=True)</c> gives a box that
+    /// some gt picked as its best the box's own best gt (<see cref="LowQualityMatch.TorchVision"/>); MMDetection
+    /// gives it the gt that picked it, the last such gt winning (<see cref="LowQualityMatch.MMDetection"/>).
+    /// </summary>
+    public static MaxIouAssignerOptions RpnAssignerOptions(RpnConfig rpn, ImplementationStyle style)
+    {
+        ArgumentNullException.ThrowIfNull(rpn);
+        return rpn.Assigner.ToOptions() with
+        {
+            LowQualityMatch = style == ImplementationStyle.Torchvision ? LowQualityMatch.TorchVision : LowQualityMatch.MMDetection,
+        };
     }
 
     private static ResNet Backbone(BackboneConfig backbone) => new(new ResNetOptions

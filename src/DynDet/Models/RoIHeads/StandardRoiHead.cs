@@ -54,6 +54,12 @@ public sealed class StandardRoiHead : Module
     /// <summary>The configuration.</summary>
     public RoiHeadConfig Config { get; }
 
+    /// <summary>
+    /// The options the proposal assigner was built with (Dynamic R-CNN moves its thresholds from there while
+    /// training; these stay as built).
+    /// </summary>
+    public MaxIouAssignerOptions AssignerOptions => _assigner.Options;
+
     /// <summary>Foreground classes C.</summary>
     public int NumClasses { get; }
 

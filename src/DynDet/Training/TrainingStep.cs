@@ -63,7 +63,8 @@ public sealed class TrainingStep
         }
 
         _options.AfterBackward?.Invoke(_model, iteration + 1);
-        var grads = _optimizer.Groups.SelectMany(g => g.Parameters).Select(p => p.Grad).OfType<Tensor>().ToList();
+        // Every gradient in one native call (not one per parameter).
+        var grads = Gradients.Of(_optimizer.Groups.SelectMany(g => g.Parameters).ToArray()).OfType<Tensor>().ToList();
         _options.GradientReducer.Reduce(grads);
         Tensor? gradNorm = grads.Count > 0 ? GradientClipping.TotalNorm(grads) : null;
         // One synchronisation per step: every term, the total and the gradient norm in one read.

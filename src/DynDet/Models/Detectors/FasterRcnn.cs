@@ -153,8 +153,16 @@ public sealed class FasterRcnn : Module
             ["loss_cls"] = scope.MoveToOuter(rcnn.Classification),
             ["loss_bbox"] = scope.MoveToOuter(rcnn.Box),
         };
+        // The heads' terms are the sums of their per-level values, so backward goes through the levels.
+        var perLevel = new Dictionary<string, Tensor>
+        {
+            ["loss_rpn_cls"] = scope.MoveToOuter(rpn.ObjectnessLevels),
+            ["loss_rpn_bbox"] = scope.MoveToOuter(rpn.BoxLevels),
+            ["loss_cls"] = scope.MoveToOuter(rcnn.ClassificationLevels),
+            ["loss_bbox"] = scope.MoveToOuter(rcnn.BoxLevels),
+        };
         var total = terms.Values.Aggregate((a, b) => a + b);
-        return new DetectorLosses(terms, scope.MoveToOuter(total));
+        return new DetectorLosses(terms, scope.MoveToOuter(total)) { Levels = perLevel };
     }
 
     /// <summary>Detections of every image of the batch, in original-image pixels (call in evaluation mode).</summary>

@@ -187,14 +187,14 @@ public sealed class Trainer
                     schedule.Apply(optimizer, iteration);
                     // From the forward pass on (batch-norm statistics update in place) to the strategies' update.
                     consistent = false;
-                    var values = PrepareStep(model, optimizer, batch, train.GradClip, iteration);
+                    var (values, levels) = PrepareStep(model, optimizer, batch, train.GradClip, iteration);
                     using (PhaseProfiler.Measure("sgd.step"))
                     {
                         optimizer.Step();
                     }
 
                     iteration++;
-                    window.Add(values);
+                    window.Add(values, levels);
                     foreach (var strategy in model.Strategies)
                     {
                         if (strategy.EndIteration(iteration) is { } update)
@@ -210,7 +210,8 @@ public sealed class Trainer
                 progress?.Report(iteration, Describe(window.Latest, lr, model));
                 if (iteration % train.LogInterval == 0 || iteration == maxIterations)
                 {
-                    metrics.AddTraining(iteration, lr, window.Means(), window.SecondsPerIteration(), DynamicValues(model));
+                    metrics.AddTraining(iteration, lr, window.Means(), window.SecondsPerIteration(), DynamicValues(model),
+                        window.LevelMeans());
                     window.Reset();
                 }
 
@@ -334,9 +335,10 @@ public sealed class Trainer
     /// <summary>
     /// Forward, backward, the test hook, then ONE read of every loss term, the total and the gradients' total norm;
     /// throws before the SGD step when any is NaN or infinite (the weights stay those of the previous step); clips
-    /// the gradients when asked (with the norm already computed, so no second read). Returns the loss terms and total.
+    /// the gradients when asked (with the norm already computed, so no second read). Returns the loss terms and total,
+    /// and each per-level term's level values (read in the same transfer).
     /// </summary>
-    private Dictionary<string, double> PrepareStep(FasterRcnn model, Sgd optimizer, DetectionBatch batch, double? gradClip,
+    private (Dictionary<string, double> Values, Dictionary<string, double[]> Levels) PrepareStep(FasterRcnn model, Sgd optimizer, DetectionBatch batch, double? gradClip,
         long iteration)
     {
         using var scope = Engine.NewDisposeScope();
@@ -351,16 +353,19 @@ public sealed class Trainer
         _options.AfterBackward?.Invoke(model, iteration + 1);
         var grads = optimizer.Groups.SelectMany(g => g.Parameters).Select(p => p.Grad).OfType<Tensor>().ToList();
         Tensor? gradNorm = grads.Count > 0 ? GradientClipping.TotalNorm(grads) : null;
-        // One synchronisation per step: every term, the total and the gradient norm in one read.
-        var read = new List<Tensor>(names.Length + 2);
+        // One synchronisation per step: every term, the total, every per-level term's levels and the gradient norm
+        // in one read (flattened and concatenated: terms, total, levels, norm).
+        var levelNames = losses.Levels.Keys.ToArray();
+        var read = new List<Tensor>(names.Length + levelNames.Length + 2);
         read.AddRange(losses.Terms.Values.Select(t => t.Detach()));
         read.Add(losses.Total.Detach());
+        read.AddRange(losses.Levels.Values.Select(t => t.Detach()));
         if (gradNorm is not null)
         {
             read.Add(gradNorm);
         }
 
-        double[] values = Tensor.Stack([.. read.Select(t => t.To(ScalarType.Float64))]).To(Device.Cpu).ToArray<double>();
+        double[] values = Tensor.Cat([.. read.Select(t => t.To(ScalarType.Float64).Reshape(-1))]).To(Device.Cpu).ToArray<double>();
         for (int k = 0; k <= names.Length; k++)
         {
             if (!double.IsFinite(values[k]))
@@ -387,7 +392,16 @@ public sealed class Trainer
         }
 
         result["loss"] = values[names.Length];
-        return result;
+        var levels = new Dictionary<string, double[]>(levelNames.Length);
+        int offset = names.Length + 1;
+        foreach (string name in levelNames)
+        {
+            int count = (int)losses.Levels[name].Size(0);
+            levels[name] = values[offset..(offset + count)];
+            offset += count;
+        }
+
+        return (result, levels);
     }
 
     private static TrainingDivergedException Diverged(string what, long iteration) => new(string.Create(CultureInfo.InvariantCulture,

@@ -338,8 +338,8 @@ public sealed class Trainer
     /// the gradients when asked (with the norm already computed, so no second read). Returns the loss terms and total,
     /// and each per-level term's level values (read in the same transfer).
     /// </summary>
-    private (Dictionary<string, double> Values, Dictionary<string, double[]> Levels) PrepareStep(FasterRcnn model, Sgd optimizer, DetectionBatch batch, double? gradClip,
-        long iteration)
+    private (Dictionary<string, double> Values, Dictionary<string, double[]> Levels) PrepareStep(FasterRcnn model,
+        Sgd optimizer, DetectionBatch batch, double? gradClip, long iteration)
     {
         using var scope = Engine.NewDisposeScope();
         var losses = model.Loss(batch);

@@ -50,4 +50,26 @@ public sealed class BoxRegressionLoss
             : Functional.SmoothL1Loss(prediction, target, Reduction.Sum, Beta);
         return scope.MoveToOuter(sum * (Weight / avgFactor));
     }
+
+    /// <summary>
+    /// <see cref="Compute"/> split by pyramid level: a 1-d tensor of <paramref name="numLevels"/> values, entry
+    /// <c>l</c> being <c>weight · Σ loss(pred − target) / avgFactor</c> over the rows whose <paramref name="levelIds"/>
+    /// is <c>l</c>, so that the entries sum to <see cref="Compute"/>'s value (up to float rounding). The element-wise
+    /// loss is the same; each row's four values are summed, then rows are scatter-added by level on the device.
+    /// </summary>
+    /// <param name="prediction">Predicted deltas (P, 4).</param>
+    /// <param name="target">Target deltas (P, 4).</param>
+    /// <param name="avgFactor">The global normaliser (&gt; 0).</param>
+    /// <param name="levelIds">int64 level of each row (P), in [0, <paramref name="numLevels"/>).</param>
+    /// <param name="numLevels">Number of levels L (≥ 1).</param>
+    public Tensor ComputePerLevel(Tensor prediction, Tensor target, double avgFactor, Tensor levelIds, int numLevels)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        using var scope = Engine.NewDisposeScope();
+        var elementwise = Kind == BoxLossKind.L1
+            ? Functional.L1Loss(prediction, target, Reduction.None)
+            : Functional.SmoothL1Loss(prediction, target, Reduction.None, Beta);
+        var perRow = elementwise.Reshape(elementwise.Size(0), -1).Sum(1);
+        return scope.MoveToOuter(LevelSum.Of(perRow, levelIds, numLevels) * (Weight / avgFactor));
+    }
 }

@@ -7,10 +7,10 @@ using DynDet.Torch.Serialization;
 namespace DynDet.Training;
 
 /// <summary>
-/// <c>metrics.json</c> of a run: the loss history (means over each log interval, with the learning rate and the
-/// dynamic values in effect), every update of every dynamic strategy, and every evaluation. Rewritten
-/// atomically each time something is added, so a reader never sees half a file; on resume the earlier
-/// entries are read back and kept.
+/// <c>metrics.json</c> of a run: the loss history (means over each log interval, of every term and of every level
+/// of the per-level terms, with the learning rate and the dynamic values in effect; see <see cref="AddTraining"/>),
+/// every update of every dynamic strategy, and every evaluation. Rewritten atomically each time something is
+/// added, so a reader never sees half a file; on resume the earlier entries are read back and kept.
 /// </summary>
 public sealed class MetricsLog
 {
@@ -35,14 +35,43 @@ public sealed class MetricsLog
     /// <summary>The file.</summary>
     public string Path => _path;
 
-    /// <summary>Adds the means of one log interval.</summary>
+    /// <summary>
+    /// Adds the means of one log interval: an entry of <c>train</c> with <c>iter</c>, <c>lr</c>, each loss term by
+    /// name and <c>loss</c> (their sum), <c>levels</c> (below), the dynamic values in effect (e.g. <c>iou_threshold</c>,
+    /// <c>beta</c>) and <c>sec_per_iter</c>.
+    /// </summary>
+    /// <param name="iteration">Iterations done.</param>
+    /// <param name="learningRate">The learning rate of the last step.</param>
+    /// <param name="losses">Term name (and <c>loss</c>) → its mean over the interval.</param>
+    /// <param name="secondsPerIteration">Wall time per iteration over the interval.</param>
+    /// <param name="dynamicValues">The dynamic strategies' current values by name.</param>
+    /// <param name="levels">
+    /// Per-level term (<c>loss_rpn_cls</c>, <c>loss_rpn_bbox</c>: the RPN's anchor levels P2–P6; <c>loss_cls</c>,
+    /// <c>loss_bbox</c>: the levels P2–P5 the R-CNN head's RoIs were pooled from) → the interval's mean of each
+    /// level, finest first; written as <c>"levels": {"loss_rpn_cls": [5 numbers], …}</c>, each list summing to
+    /// its term's value up to float rounding. Null or empty (default): no <c>levels</c> key.
+    /// </param>
     public void AddTraining(long iteration, double learningRate, IReadOnlyDictionary<string, double> losses,
-        double secondsPerIteration, IReadOnlyDictionary<string, double> dynamicValues)
+        double secondsPerIteration, IReadOnlyDictionary<string, double> dynamicValues,
+        IReadOnlyDictionary<string, IReadOnlyList<double>>? levels = null)
     {
+        ArgumentNullException.ThrowIfNull(losses);
+        ArgumentNullException.ThrowIfNull(dynamicValues);
         var entry = new JsonObject { ["iter"] = iteration, ["lr"] = learningRate };
         foreach (var (k, v) in losses)
         {
             entry[k] = v;
+        }
+
+        if (levels is { Count: > 0 })
+        {
+            var perLevel = new JsonObject();
+            foreach (var (k, v) in levels)
+            {
+                perLevel[k] = new JsonArray([.. v.Select(x => (JsonNode?)JsonValue.Create(x))]);
+            }
+
+            entry["levels"] = perLevel;
         }
 
         foreach (var (k, v) in dynamicValues)

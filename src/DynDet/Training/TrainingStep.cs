@@ -67,16 +67,19 @@ public sealed class TrainingStep
         var grads = Gradients.Of(_optimizer.Groups.SelectMany(g => g.Parameters).ToArray()).OfType<Tensor>().ToList();
         _options.GradientReducer.Reduce(grads);
         Tensor? gradNorm = grads.Count > 0 ? GradientClipping.TotalNorm(grads) : null;
-        // One synchronisation per step: every term, the total and the gradient norm in one read.
-        var read = new List<Tensor>(names.Length + 2);
+        // One synchronisation per step: every term, the total, every per-level term's levels and the gradient norm
+        // in one read (flattened and concatenated: terms, total, levels, norm).
+        var levelNames = losses.Levels.Keys.ToArray();
+        var read = new List<Tensor>(names.Length + levelNames.Length + 2);
         read.AddRange(losses.Terms.Values.Select(t => t.Detach()));
         read.Add(total.Detach());
+        read.AddRange(losses.Levels.Values.Select(t => t.Detach()));
         if (gradNorm is not null)
         {
             read.Add(gradNorm);
         }
 
-        double[] values = Tensor.Stack([.. read.Select(t => t.To(ScalarType.Float64))]).To(Device.Cpu).ToArray<double>();
+        double[] values = Tensor.Cat([.. read.Select(t => t.To(ScalarType.Float64).Reshape(-1))]).To(Device.Cpu).ToArray<double>();
         for (int k = 0; k <= names.Length; k++)
         {
             if (!double.IsFinite(values[k]))
@@ -119,7 +122,16 @@ public sealed class TrainingStep
         }
 
         result["loss"] = values[names.Length];
-        return new StepOutcome(result, updates);
+        var levels = new Dictionary<string, double[]>(levelNames.Length);
+        int offset = names.Length + 1;
+        foreach (string name in levelNames)
+        {
+            int count = (int)losses.Levels[name].Size(0);
+            levels[name] = values[offset..(offset + count)];
+            offset += count;
+        }
+
+        return new StepOutcome(result, levels, updates);
     }
 
     private static TrainingDivergedException Diverged(string what, long iteration) => new(string.Create(CultureInfo.InvariantCulture,

@@ -102,7 +102,10 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
         return _anchors.GridAnchors(sizes, device, strides);
     }
 
-    /// <summary>Losses of a training batch (SPEC §2.2 "RPN targets and loss").</summary>
+    /// <summary>
+    /// Losses of a training batch (SPEC §2.2 "RPN targets and loss"), per anchor level (one value per entry of
+    /// <paramref name="anchors"/>) and summed; computed on the device with one scatter-add per term.
+    /// </summary>
     public RpnLosses Loss(Tensor[] objectness, Tensor[] deltas, Tensor[] anchors,
         IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
     {
@@ -114,8 +117,13 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
         var allAnchors = Tensor.Cat(anchors);
         long total = allAnchors.Size(0);
         var device = allAnchors.Device;
+        int numLevels = anchors.Length;
+        // The level of every anchor of one image, in the concatenated order (sizes are shapes: no device read).
+        var anchorLevels = Tensor.Cat([.. anchors.Select((a, l) => Tensor.Full([a.Size(0)], l, ScalarType.Int64, device))]);
         var positives = new List<Tensor>();
         var negatives = new List<Tensor>();
+        var positiveAnchors = new List<Tensor>();
+        var negativeAnchors = new List<Tensor>();
         var targets = new List<Tensor>();
         long avgFactor = 0, numPos = 0, numNeg = 0;
         using (Engine.NoGrad())
@@ -131,6 +139,8 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
                 var neg = valid is null ? sample.NegIndices : valid.IndexSelect(0, sample.NegIndices);
                 positives.Add(pos + i * total);
                 negatives.Add(neg + i * total);
+                positiveAnchors.Add(pos.Alias());
+                negativeAnchors.Add(neg.Alias());
                 targets.Add(_coder.Encode(sample.PosBoxes, sample.PosGtBoxes));
                 numPos += sample.NumPos;
                 numNeg += sample.NumNeg;
@@ -140,14 +150,19 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
 
         var posIndex = Tensor.Cat(positives);
         var sampled = Tensor.Cat([posIndex, Tensor.Cat(negatives)]);
+        var posLevels = anchorLevels.IndexSelect(0, Tensor.Cat(positiveAnchors));
+        var sampledLevels = Tensor.Cat([posLevels, anchorLevels.IndexSelect(0, Tensor.Cat(negativeAnchors))]);
         var logits = Tensor.Cat(objectness, 1).Reshape(-1).IndexSelect(0, sampled);
         var labels = Tensor.Cat([Tensor.Ones([numPos], device: device), Tensor.Zeros([numNeg], device: device)]);
-        var lossCls = Functional.BinaryCrossEntropyWithLogits(logits, labels, reduction: Reduction.Sum) / (double)avgFactor;
+        // Element-wise BCE, then one scatter-add by anchor level: the levels sum to the reduction-sum loss.
+        var bce = Functional.BinaryCrossEntropyWithLogits(logits, labels, reduction: Reduction.None);
+        var clsLevels = LevelSum.Of(bce, sampledLevels, numLevels) / (double)avgFactor;
         var predicted = Tensor.Cat(deltas, 1).Reshape(-1, 4).IndexSelect(0, posIndex);
-        var lossBox = numPos > 0
-            ? _boxLoss.Compute(predicted, Tensor.Cat(targets), avgFactor)
-            : predicted.Sum() * 0.0;
-        return new RpnLosses(scope.MoveToOuter(lossCls), scope.MoveToOuter(lossBox), numPos, numNeg);
+        var boxLevels = numPos > 0
+            ? _boxLoss.ComputePerLevel(predicted, Tensor.Cat(targets), avgFactor, posLevels, numLevels)
+            : Tensor.Zeros([numLevels], device: device) + predicted.Sum() * 0.0;
+        return new RpnLosses(scope.MoveToOuter(clsLevels.Sum()), scope.MoveToOuter(boxLevels.Sum()),
+            scope.MoveToOuter(clsLevels), scope.MoveToOuter(boxLevels), numPos, numNeg);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using DynDet.Config;
 using DynDet.Data;
 using DynDet.Models.RoIHeads;
+using DynDet.Torch;
 using DynDet.Torch.NN;
 
 namespace DynDet.Models.Detectors;
@@ -33,8 +34,8 @@ public abstract class DetectionModel : Module
     /// <summary>Names of the C foreground classes, by label.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>The backbone (its prefix in the state dict is <c>backbone.</c>; pretrained weights load into it).</summary>
-    public abstract Module Backbone { get; }
+    /// <summary>The backbone: images to feature maps, finest first (state-dict prefix <c>backbone.</c>; pretrained weights load into it).</summary>
+    public abstract Module<Tensor, Tensor[]> Backbone { get; }
 
     /// <summary>
     /// Loss terms of a training batch (call in training mode), by MMDetection's names; the heads publish their

@@ -43,7 +43,7 @@ public sealed class TwoStageDetector : DetectionModel
     }
 
     /// <inheritdoc />
-    public override Module Backbone => _backbone;
+    public override Module<Tensor, Tensor[]> Backbone => _backbone;
 
     /// <summary>The FPN.</summary>
     public Fpn Neck { get; }
@@ -94,8 +94,16 @@ public sealed class TwoStageDetector : DetectionModel
             ["loss_cls"] = scope.MoveToOuter(rcnn.Classification),
             ["loss_bbox"] = scope.MoveToOuter(rcnn.Box),
         };
+        // The heads' terms are the sums of their per-level values, so backward goes through the levels.
+        var perLevel = new Dictionary<string, Tensor>
+        {
+            ["loss_rpn_cls"] = scope.MoveToOuter(rpn.ObjectnessLevels),
+            ["loss_rpn_bbox"] = scope.MoveToOuter(rpn.BoxLevels),
+            ["loss_cls"] = scope.MoveToOuter(rcnn.ClassificationLevels),
+            ["loss_bbox"] = scope.MoveToOuter(rcnn.BoxLevels),
+        };
         var total = terms.Values.Aggregate((a, b) => a + b);
-        return new DetectorLosses(terms, scope.MoveToOuter(total));
+        return new DetectorLosses(terms, scope.MoveToOuter(total)) { Levels = perLevel };
     }
 
     /// <inheritdoc />

@@ -48,10 +48,21 @@ public sealed class RoiExtractor
     /// <summary>Pools RoIs (R, 5) = (batch index, x1, y1, x2, y2) from <paramref name="features"/> (finest first) to (R, C, s, s).</summary>
     public Tensor Extract(IReadOnlyList<Tensor> features, Tensor rois)
     {
+        using var scope = Engine.NewDisposeScope();
+        return scope.MoveToOuter(ExtractWithLevels(features, rois).Pooled);
+    }
+
+    /// <summary>
+    /// <see cref="Extract"/>, also returning the level each RoI was pooled from: int64 (R) indices into
+    /// <paramref name="features"/> (0 = P2), the <see cref="Mapper"/>'s result, so per-level losses use the very
+    /// assignment the pooling used. Both tensors are owned by the caller's scope.
+    /// </summary>
+    public (Tensor Pooled, Tensor Levels) ExtractWithLevels(IReadOnlyList<Tensor> features, Tensor rois)
+    {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(rois);
         using var scope = Engine.NewDisposeScope();
-        var levels = Mapper.Map(rois);
+        var levels = scope.MoveToOuter(Mapper.Map(rois));
         var pooled = new List<Tensor>(Strides.Count);
         var order = new List<Tensor>(Strides.Count);
         for (int l = 0; l < Strides.Count; l++)
@@ -69,12 +80,12 @@ public sealed class RoiExtractor
 
         if (pooled.Count == 0)
         {
-            return scope.MoveToOuter(Tensor.Zeros([0, features[0].Size(1), OutputSize, OutputSize], device: features[0].Device));
+            return (scope.MoveToOuter(Tensor.Zeros([0, features[0].Size(1), OutputSize, OutputSize], device: features[0].Device)), levels);
         }
 
         // Level results are concatenated level by level; put them back in the RoIs' order.
         var permutation = Tensor.Cat(order);
         var inverse = Tensor.ZerosLike(permutation).Scatter(0, permutation, Tensor.Arange(permutation.Size(0), ScalarType.Int64, permutation.Device));
-        return scope.MoveToOuter(Tensor.Cat(pooled).IndexSelect(0, inverse));
+        return (scope.MoveToOuter(Tensor.Cat(pooled).IndexSelect(0, inverse)), levels);
     }
 }

@@ -97,10 +97,10 @@ public sealed class StandardRoiHead : Module
             targets = SampleTargets(proposals, batch);
         }
 
-        Tensor pooled, logits, deltas;
+        Tensor pooled, roiLevels, logits, deltas;
         using (PhaseProfiler.Measure("rcnn.roi_align"))
         {
-            pooled = Extractor.Extract(features, targets.Rois);
+            (pooled, roiLevels) = Extractor.ExtractWithLevels(features, targets.Rois);
         }
 
         using (PhaseProfiler.Measure("rcnn.box_head"))
@@ -108,14 +108,14 @@ public sealed class StandardRoiHead : Module
             (logits, deltas) = BoxHead.Forward(pooled);
         }
 
-        var losses = Loss(logits, deltas, targets);
+        var losses = Loss(logits, deltas, targets, roiLevels);
         if (statistics is not null)
         {
             Publish(statistics, targets);
         }
 
-        return new RoiHeadLosses(scope.MoveToOuter(losses.Classification), scope.MoveToOuter(losses.Box),
-            losses.Positives, losses.Sampled);
+        scope.MoveToOuter(losses.Classification, losses.Box, losses.ClassificationLevels, losses.BoxLevels);
+        return losses;
     }
 
     /// <summary>
@@ -181,9 +181,15 @@ public sealed class StandardRoiHead : Module
     /// <summary>
     /// The losses of given predictions (SPEC §2.2 "R-CNN loss"): cross-entropy over C + 1 classes and the box
     /// loss of the positives' gt-class deltas, each summed and divided by the number of sampled RoIs; the box
-    /// loss uses DSL's current β when dynamic.
+    /// loss uses DSL's current β when dynamic. Each term is also returned per pyramid level (one scatter-add of
+    /// the element-wise losses by the level each RoI was pooled from, on the device).
     /// </summary>
-    public RoiHeadLosses Loss(Tensor logits, Tensor deltas, RoiTargets targets)
+    /// <param name="logits">Class logits (R, C + 1) of the sampled RoIs.</param>
+    /// <param name="deltas">Box deltas (R, 4C) of the sampled RoIs.</param>
+    /// <param name="targets">The sampled RoIs' targets.</param>
+    /// <param name="roiLevels">int64 (R) level each RoI was pooled from (<see cref="RoiExtractor.ExtractWithLevels"/>);
+    /// null (default) maps <see cref="RoiTargets.Rois"/> with the extractor's rule, as pooling them would.</param>
+    public RoiHeadLosses Loss(Tensor logits, Tensor deltas, RoiTargets targets, Tensor? roiLevels = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(deltas);
@@ -195,12 +201,16 @@ public sealed class StandardRoiHead : Module
         }
 
         long sampled = targets.Sampled;
-        var lossCls = Functional.CrossEntropy(logits, targets.Labels, reduction: Reduction.Sum) / (double)Math.Max(sampled, 1);
-        var lossBox = targets.Positives > 0
-            ? _boxLoss.Compute(deltas.View(sampled, -1, 4).Index(targets.PositiveRows, targets.PositiveLabels),
-                targets.PositiveTargets, sampled)
-            : deltas.Sum() * 0.0;
-        return new RoiHeadLosses(scope.MoveToOuter(lossCls), scope.MoveToOuter(lossBox), targets.Positives, sampled);
+        int numLevels = Extractor.Strides.Count;
+        var levels = roiLevels ?? Extractor.Mapper.Map(targets.Rois);
+        var crossEntropy = Functional.CrossEntropy(logits, targets.Labels, reduction: Reduction.None);
+        var clsLevels = LevelSum.Of(crossEntropy, levels, numLevels) / (double)Math.Max(sampled, 1);
+        var boxLevels = targets.Positives > 0
+            ? _boxLoss.ComputePerLevel(deltas.View(sampled, -1, 4).Index(targets.PositiveRows, targets.PositiveLabels),
+                targets.PositiveTargets, sampled, levels.IndexSelect(0, targets.PositiveRows), numLevels)
+            : Tensor.Zeros([numLevels], device: deltas.Device) + deltas.Sum() * 0.0;
+        return new RoiHeadLosses(scope.MoveToOuter(clsLevels.Sum()), scope.MoveToOuter(boxLevels.Sum()),
+            scope.MoveToOuter(clsLevels), scope.MoveToOuter(boxLevels), targets.Positives, sampled);
     }
 
     private static void Publish(StepStatistics statistics, RoiTargets targets)

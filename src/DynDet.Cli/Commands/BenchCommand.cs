@@ -107,7 +107,7 @@ public static class BenchCommand
 
     private static int CompareDynamic(string name, DetectorConfig config, int size, int batch, int iters, int threads, bool json)
     {
-        if (config.Model.DynamicRcnn is null)
+        if (config.Model is not TwoStageModelConfig { DynamicRcnn: not null } twoStage)
         {
             throw new InputException($"bench --compare-dynamic: config {name} has no dynamic strategies (model.dynamic_rcnn)");
         }
@@ -115,7 +115,7 @@ public static class BenchCommand
         // Same config, weights and batch; the baseline differs only by having no strategies. The R-CNN loss
         // stays SmoothL1 with the initial β and the RPN NMS stays as configured, so only the dynamic work differs.
         using var dynamic = new StepBenchmark(config, size, batch);
-        using var baseline = new StepBenchmark(config with { Model = config.Model with { DynamicRcnn = null } }, size, batch);
+        using var baseline = new StepBenchmark(config with { Model = twoStage with { DynamicRcnn = null } }, size, batch);
         dynamic.TrainStep();
         baseline.TrainStep();
         double withMs = 0, withoutMs = 0;

@@ -3,7 +3,10 @@ namespace DynDet.Config;
 /// <summary>Anchor generator (SPEC §2.2 "Anchors").</summary>
 public sealed record AnchorConfig
 {
-    /// <summary>Anchor scales in units of the stride (default [8]; at least one, each &gt; 0).</summary>
+    /// <summary>
+    /// Anchor scales in units of the stride (default [8]; at least one, each &gt; 0; ignored when
+    /// <see cref="OctaveBaseScale"/> is set).
+    /// </summary>
     [ConfigRange(0, MinExclusive = true, MinEntries = 1)]
     public IReadOnlyList<double> Scales { get; init; } = [8];
 
@@ -17,4 +20,20 @@ public sealed record AnchorConfig
     /// </summary>
     [ConfigRange(1, 1024, MinEntries = 1)]
     public IReadOnlyList<int> Strides { get; init; } = [4, 8, 16, 32, 64];
+
+    /// <summary>
+    /// RetinaNet/ATSS anchors: scales <c>octave_base_scale · 2^(i / scales_per_octave)</c>, i = 0 … scales_per_octave − 1,
+    /// instead of <see cref="Scales"/> (default null: use the scales; &gt; 0).
+    /// </summary>
+    [ConfigRange(0, MinExclusive = true)]
+    public double? OctaveBaseScale { get; init; }
+
+    /// <summary>Octave scales per level with <see cref="OctaveBaseScale"/> (default 1; in [1, 16]).</summary>
+    [ConfigRange(1, 16)]
+    public int ScalesPerOctave { get; init; } = 1;
+
+    /// <summary>The scales in effect: the octave scales when <see cref="OctaveBaseScale"/> is set, else <see cref="Scales"/>.</summary>
+    public IReadOnlyList<double> EffectiveScales() => OctaveBaseScale is double baseScale
+        ? Enumerable.Range(0, ScalesPerOctave).Select(i => baseScale * Math.Pow(2, i / (double)ScalesPerOctave)).ToArray()
+        : Scales;
 }

@@ -20,14 +20,14 @@ internal static class ConfigJsonErrors
         {
             // System.Text.Json's path ends with the unknown property itself.
             string parent = Dotted(segments.Take(segments.Count - 1).ToList());
-            Type? section = TypeAt(segments.Take(segments.Count - 1).ToList());
+            Type? section = TypeAt(segments.Take(segments.Count - 1).ToList(), tree);
             string known = section is null || !ConfigValidator.IsSection(section)
                 ? string.Empty
                 : $" ({(parent.Length == 0 ? "the top level" : parent)} has {string.Join(", ", ConfigValidator.PropertiesOf(section).Select(ConfigValidator.JsonName))})";
             return $"config {key}: unknown key{known}";
         }
 
-        Type? type = TypeAt(segments);
+        Type? type = TypeAt(segments, tree);
         JsonNode? node = NodeAt(tree, segments, out bool found);
         string got = !found ? string.Empty : node is null ? ", got null" : $", got {Shorten(node.ToJsonString())}";
         if (type is null)
@@ -72,9 +72,10 @@ internal static class ConfigJsonErrors
     private static Type ScalarOrNull(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 
     /// <summary>The declared type at a path of the config (property names and list indexes), or null when there is none.</summary>
-    private static Type? TypeAt(IReadOnlyList<object> segments)
+    private static Type? TypeAt(IReadOnlyList<object> segments, JsonObject tree)
     {
         Type type = typeof(DetectorConfig);
+        JsonNode? node = tree;
         foreach (object segment in segments)
         {
             if (segment is int)
@@ -85,6 +86,7 @@ internal static class ConfigJsonErrors
                 }
 
                 type = element;
+                node = node is JsonArray array && (int)segment < array.Count ? array[(int)segment] : null;
                 continue;
             }
 
@@ -95,6 +97,13 @@ internal static class ConfigJsonErrors
             }
 
             type = property.PropertyType;
+            node = node is JsonObject o ? o[(string)segment] : null;
+            // A polymorphic section (the model) has the keys of the type its "type" key names.
+            if (ConfigValidator.VariantsOf(type).Count > 1)
+            {
+                type = node is JsonObject section && section[ModelConfig.TypeKey] is JsonValue v && v.TryGetValue(out string? name)
+                    && ModelConfig.Types.TryGetValue(name, out var concrete) ? concrete : type;
+            }
         }
 
         return type;

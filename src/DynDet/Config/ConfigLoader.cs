@@ -71,6 +71,11 @@ public static class ConfigLoader
     {
         try
         {
+            if (tree["model"] is JsonObject model)
+            {
+                PutModelTypeFirst(model);
+            }
+
             var config = tree.Deserialize<DetectorConfig>(JsonOptions) ?? throw new InputException("config: empty");
             ConfigValidator.Validate(config);
             return config;
@@ -82,6 +87,35 @@ public static class ConfigLoader
         catch (InputException e) when (source is not null)
         {
             throw new InputException(Prefixed(source, e.Message), e);
+        }
+    }
+
+    /// <summary>
+    /// Checks <c>model.type</c> (absent: <see cref="ModelConfig.DefaultType"/>) and moves it to the front of the model
+    /// section, where System.Text.Json reads the type discriminator.
+    /// </summary>
+    private static void PutModelTypeFirst(JsonObject model)
+    {
+        JsonNode? node = model[ModelConfig.TypeKey];
+        string type = ModelConfig.DefaultType;
+        if (node is not null)
+        {
+            if (node is not JsonValue value || !value.TryGetValue(out string? named) || !ModelConfig.Types.ContainsKey(named))
+            {
+                string shown = node is JsonValue v && v.TryGetValue(out string? s) ? $"'{s}'" : node.ToJsonString();
+                throw new InputException(
+                    $"config model.type: {shown} is not one of {string.Join(", ", ModelConfig.Types.Keys.Select(k => $"'{k}'"))}");
+            }
+
+            type = named;
+        }
+
+        var rest = model.Where(p => p.Key != ModelConfig.TypeKey).Select(p => (p.Key, Value: p.Value)).ToList();
+        model.Clear();
+        model[ModelConfig.TypeKey] = type;
+        foreach (var (key, value) in rest)
+        {
+            model[key] = value;
         }
     }
 

@@ -69,10 +69,27 @@ public static class ConfigValidator
         return Nullable.GetUnderlyingType(type) ?? type;
     }
 
+    /// <summary>
+    /// The record types a section of declared type <paramref name="section"/> can hold: itself, or for a polymorphic
+    /// section (<see cref="ModelConfig"/>) every derived record.
+    /// </summary>
+    public static IReadOnlyList<Type> VariantsOf(Type section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var derived = section.GetCustomAttributes<JsonDerivedTypeAttribute>(inherit: false).Select(a => a.DerivedType).ToArray();
+        return derived.Length > 0 ? derived : [section];
+    }
+
     private static IEnumerable<ConfigKey> KeysOf(Type section, string prefix)
     {
-        foreach (var property in PropertiesOf(section))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in VariantsOf(section).SelectMany(PropertiesOf))
         {
+            if (!seen.Add(property.Name))
+            {
+                continue;
+            }
+
             string key = prefix + JsonName(property);
             if (IsSection(property.PropertyType))
             {
@@ -165,12 +182,26 @@ public static class ConfigValidator
 
         Increasing("train.steps", train.Steps);
         Increasing("train.step_epochs", train.StepEpochs);
-        NegativeNotAbovePositive("model.rpn.assigner", config.Model.Rpn.Assigner);
-        NegativeNotAbovePositive("model.roi_head.assigner", config.Model.RoiHead.Assigner);
-        int strides = config.Model.Rpn.Anchor.Strides.Count, levels = config.Model.Neck.NumOuts;
+        switch (config.Model)
+        {
+            case TwoStageModelConfig twoStage:
+                NegativeNotAbovePositive("model.rpn.assigner", twoStage.Rpn.Assigner);
+                NegativeNotAbovePositive("model.roi_head.assigner", twoStage.RoiHead.Assigner);
+                OneStridePerLevel("model.rpn.anchor.strides", twoStage.Rpn.Anchor, twoStage.Neck);
+                break;
+            case RetinaNetModelConfig retina:
+                NegativeNotAbovePositive("model.bbox_head.assigner", retina.BboxHead.Assigner);
+                OneStridePerLevel("model.bbox_head.anchor.strides", retina.BboxHead.Anchor, retina.Neck);
+                break;
+        }
+    }
+
+    private static void OneStridePerLevel(string key, AnchorConfig anchor, NeckConfig neck)
+    {
+        int strides = anchor.Strides.Count, levels = neck.NumOuts;
         if (strides != levels)
         {
-            throw Fail("model.rpn.anchor.strides", string.Create(CultureInfo.InvariantCulture,
+            throw Fail(key, string.Create(CultureInfo.InvariantCulture,
                 $"has {Entries(strides)} but model.neck.num_outs is {levels} (one stride per level)"));
         }
     }

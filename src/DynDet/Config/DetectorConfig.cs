@@ -11,7 +11,7 @@ public sealed record DetectorConfig
     public string Name { get; init; } = "faster_rcnn_r50_fpn_1x";
 
     /// <summary>The detector.</summary>
-    public ModelConfig Model { get; init; } = new();
+    public ModelConfig Model { get; init; } = new TwoStageModelConfig();
 
     /// <summary>Data loading and augmentation.</summary>
     public DataConfig Data { get; init; } = new();

@@ -1,17 +1,39 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+
 namespace DynDet.Config;
 
-/// <summary>The detector (SPEC §2): backbone, neck, RPN, R-CNN head and the dynamic strategies.</summary>
-public sealed record ModelConfig
+/// <summary>
+/// The detector, polymorphic on its <c>type</c> key (MMDetection's detector names): <c>faster_rcnn</c>
+/// (<see cref="TwoStageModelConfig"/>, the default when a config gives no type) or <c>retinanet</c>
+/// (<see cref="RetinaNetModelConfig"/>). Each type has its own sections; a key of another type's section is an
+/// unknown key. What every detector has: the implementation style, the class count, the backbone and the neck.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = TypeKey)]
+[JsonDerivedType(typeof(TwoStageModelConfig), "faster_rcnn")]
+[JsonDerivedType(typeof(RetinaNetModelConfig), "retinanet")]
+public abstract record ModelConfig
 {
-    /// <summary>Detector type: <c>faster_rcnn</c> (the default and the only one so far).</summary>
-    [ConfigChoice("faster_rcnn")]
-    public string Type { get; init; } = "faster_rcnn";
+    /// <summary>The JSON key that selects the detector type.</summary>
+    public const string TypeKey = "type";
+
+    /// <summary>The type a config that names none gets (<c>faster_rcnn</c>).</summary>
+    public const string DefaultType = "faster_rcnn";
+
+    /// <summary>The <c>type</c> values and the config record of each, in declaration order.</summary>
+    public static IReadOnlyDictionary<string, Type> Types { get; } = typeof(ModelConfig)
+        .GetCustomAttributes<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => (string)a.TypeDiscriminator!, a => a.DerivedType, StringComparer.Ordinal);
+
+    /// <summary>Detector type: <c>faster_rcnn</c> (default) or <c>retinanet</c>.</summary>
+    [JsonIgnore]
+    public abstract string Type { get; }
 
     /// <summary>
     /// Whose conventions the building blocks follow: MMDetection's (default) or torchvision's (anchors rounded
-    /// and placed by image/grid strides, torchvision's box coder and RoI level mapping, its low-quality matches)
-    /// — the latter for configs that mirror torchvision, such as the benchmark's: <c>mmdetection</c> or
-    /// <c>torchvision</c>.
+    /// and placed by image/grid strides, torchvision's box coder and RoI level mapping, its low-quality matches,
+    /// its loss normalisers) — the latter for configs that mirror torchvision, such as the benchmark's:
+    /// <c>mmdetection</c> or <c>torchvision</c>.
     /// </summary>
     public ImplementationStyle Style { get; init; } = ImplementationStyle.Mmdetection;
 
@@ -24,13 +46,4 @@ public sealed record ModelConfig
 
     /// <summary>Neck.</summary>
     public NeckConfig Neck { get; init; } = new();
-
-    /// <summary>Region proposal network.</summary>
-    public RpnConfig Rpn { get; init; } = new();
-
-    /// <summary>R-CNN head.</summary>
-    public RoiHeadConfig RoiHead { get; init; } = new();
-
-    /// <summary>Dynamic R-CNN, or null for the plain Faster R-CNN baseline.</summary>
-    public DynamicRcnnConfig? DynamicRcnn { get; init; }
 }

@@ -72,4 +72,20 @@ public sealed class BoxRegressionLoss
         var perRow = elementwise.Reshape(elementwise.Size(0), -1).Sum(1);
         return scope.MoveToOuter(LevelSum.Of(perRow, levelIds, numLevels) * (Weight / avgFactor));
     }
+
+    /// <summary>
+    /// <c>weight · Σ loss(pred − target)</c> over each row's values, not normalised: a 1-d tensor of P values, for
+    /// heads whose normaliser differs by image (torchvision divides each image's sum by its own positive count).
+    /// </summary>
+    /// <param name="prediction">Predicted deltas (P, 4).</param>
+    /// <param name="target">Target deltas (P, 4).</param>
+    public Tensor ComputePerRow(Tensor prediction, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        using var scope = Engine.NewDisposeScope();
+        var elementwise = Kind == BoxLossKind.L1
+            ? Functional.L1Loss(prediction, target, Reduction.None)
+            : Functional.SmoothL1Loss(prediction, target, Reduction.None, Beta);
+        return scope.MoveToOuter(elementwise.Reshape(elementwise.Size(0), -1).Sum(1) * Weight);
+    }
 }

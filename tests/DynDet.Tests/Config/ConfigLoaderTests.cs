@@ -10,13 +10,13 @@ public sealed class ConfigLoaderTests
     {
         var baseline = ConfigLoader.Load("faster_rcnn_r50_fpn_1x");
         var dynamic = ConfigLoader.Load("dynamic_rcnn_r50_fpn_1x");
-        Assert.Null(baseline.Model.DynamicRcnn);
-        Assert.Equal(0.7, baseline.Model.Rpn.TrainProposals.NmsIou);
-        Assert.Equal(0.85, dynamic.Model.Rpn.TrainProposals.NmsIou);
-        Assert.Equal(0.85, dynamic.Model.Rpn.TestProposals.NmsIou);
-        Assert.Equal(BoxLossKind.SmoothL1, dynamic.Model.RoiHead.LossBox.Type);
-        Assert.Equal(75, dynamic.Model.DynamicRcnn!.IouTopK);
-        Assert.Equal(1000, dynamic.Model.Rpn.TrainProposals.MaxPerImage); // inherited
+        Assert.Null(baseline.Model.AsTwoStage().DynamicRcnn);
+        Assert.Equal(0.7, baseline.Model.AsTwoStage().Rpn.TrainProposals.NmsIou);
+        Assert.Equal(0.85, dynamic.Model.AsTwoStage().Rpn.TrainProposals.NmsIou);
+        Assert.Equal(0.85, dynamic.Model.AsTwoStage().Rpn.TestProposals.NmsIou);
+        Assert.Equal(BoxLossKind.SmoothL1, dynamic.Model.AsTwoStage().RoiHead.LossBox.Type);
+        Assert.Equal(75, dynamic.Model.AsTwoStage().DynamicRcnn!.IouTopK);
+        Assert.Equal(1000, dynamic.Model.AsTwoStage().Rpn.TrainProposals.MaxPerImage); // inherited
         Assert.Equal("dynamic_rcnn_r50_fpn_1x", dynamic.Name);
     }
 
@@ -26,9 +26,9 @@ public sealed class ConfigLoaderTests
         var c = ConfigLoader.Load("faster_rcnn_r50_fpn_1x",
             ["train.lr=0.01", "model.rpn.anchor.ratios=[1.0]", "model.dynamic_rcnn.iou_topk=50", "data.train=synthetic:images=10"]);
         Assert.Equal(0.01, c.Train.Lr);
-        Assert.Equal([1.0], c.Model.Rpn.Anchor.Ratios);
-        Assert.Equal(50, c.Model.DynamicRcnn!.IouTopK);
-        Assert.Equal(100, c.Model.DynamicRcnn.UpdateInterval); // other keys of a created section keep their defaults
+        Assert.Equal([1.0], c.Model.AsTwoStage().Rpn.Anchor.Ratios);
+        Assert.Equal(50, c.Model.AsTwoStage().DynamicRcnn!.IouTopK);
+        Assert.Equal(100, c.Model.AsTwoStage().DynamicRcnn!.UpdateInterval); // other keys of a created section keep their defaults
         Assert.Equal("synthetic:images=10", c.Data.Train);
     }
 
@@ -53,7 +53,7 @@ public sealed class ConfigLoaderTests
         {
             var c = ConfigLoader.Load(path);
             Assert.Equal(300, c.Train.MaxIters);
-            Assert.Equal(0.85, c.Model.Rpn.TestProposals.NmsIou);
+            Assert.Equal(0.85, c.Model.AsTwoStage().Rpn.TestProposals.NmsIou);
             var again = ConfigLoader.FromJson(ConfigLoader.ToJson(c), "round trip");
             Assert.Equal(ConfigLoader.ToJson(c), ConfigLoader.ToJson(again));
         }

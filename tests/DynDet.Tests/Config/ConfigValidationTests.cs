@@ -94,7 +94,7 @@ public sealed class ConfigValidationTests
     public void A_bad_override_is_one_error_line_naming_the_key_and_exit_2(OutOfRangeConfigKey bad)
     {
         using var folder = new TempFolder();
-        var run = CliCapture.Run("train", "--config", OutOfRangeConfigKeys.BasePreset, "--train-data", folder.PathOf("none.json"),
+        var run = CliCapture.Run("train", "--config", bad.Preset, "--train-data", folder.PathOf("none.json"),
             "--out", folder.PathOf("run"), bad.Override);
         Assert.Equal(2, run.ExitCode);
         Assert.Equal($"error: {bad.Message}{Environment.NewLine}", run.Error);

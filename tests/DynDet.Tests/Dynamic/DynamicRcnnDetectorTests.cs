@@ -41,7 +41,7 @@ public sealed class DynamicRcnnDetectorTests : TorchTest
         // DLA and DSL both off: the head must behave as the same config without Dynamic R-CNN (SmoothL1 β = 1,
         // RPN NMS 0.85, the assigner's configured 0.5), loss for loss.
         var off = ConfigLoader.Load("dynamic_rcnn_r18_cpu", [.. Small, "model.dynamic_rcnn.dynamic_iou=false", "model.dynamic_rcnn.dynamic_beta=false"]);
-        var baseline = off with { Model = off.Model with { DynamicRcnn = null } };
+        var baseline = off with { Model = off.Model.AsTwoStage() with { DynamicRcnn = null } };
         var expected = Losses(baseline, 3);
         Assert.Equal(expected, Losses(off, 3));
         Assert.NotEqual(expected, Losses(baseline, 4)); // the comparison is sensitive: another seed differs

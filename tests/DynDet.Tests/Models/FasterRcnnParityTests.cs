@@ -37,7 +37,7 @@ public sealed class FasterRcnnParityTests : TorchTest
         using var batch = TestBatches.Make(64, 64, [t["gt0"], t["gt1"]], [t["gl0"], t["gl1"]],
             [((64, 64), (64, 64)), ((60, 30), (64, 32))]);
         var proposals = model.RpnHead.Proposals(Levels(t, "obj"), Levels(t, "deltas"), Levels(t, "anchors"), batch.Metas,
-            model.Config.Model.Rpn.TrainProposals);
+            model.Config.Model.AsTwoStage().Rpn.TrainProposals);
         TensorAssert.Close(t["rpn.props0"], proposals[0], 1e-5, 0, "image 0");
         TensorAssert.Close(t["rpn.props1"], proposals[1], 1e-5, 0, "image 1 (clipped to 60x30)");
     }

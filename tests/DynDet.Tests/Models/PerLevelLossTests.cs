@@ -79,7 +79,7 @@ public sealed class PerLevelLossTests : TorchTest
 
         // The previous computation, on the same draws: BCE (reduction sum) and the box loss over all levels at once.
         Engine.ManualSeed(5);
-        var config = model.Config.Model.Rpn;
+        var config = model.Config.Model.AsTwoStage().Rpn;
         var assigner = new MaxIouAssigner(config.Assigner.ToOptions());
         var sampler = new RandomSampler(config.Sampler.ToOptions());
         var coder = new DeltaXywhBoxCoder(DeltaXywhBoxCoderOptions.Rpn);
@@ -149,7 +149,7 @@ public sealed class PerLevelLossTests : TorchTest
         // The previous computation: cross-entropy (reduction sum) and the box loss over all RoIs / sampled RoIs.
         long sampled = targets.Sampled;
         var previousCls = Functional.CrossEntropy(logits, targets.Labels, reduction: Reduction.Sum) / (double)sampled;
-        var previousBox = new BoxRegressionLoss(model.Config.Model.RoiHead.LossBox).Compute(
+        var previousBox = new BoxRegressionLoss(model.Config.Model.AsTwoStage().RoiHead.LossBox).Compute(
             deltas.View(sampled, -1, 4).Index(targets.PositiveRows, targets.PositiveLabels), targets.PositiveTargets, sampled);
         Assert.True(targets.Positives > 0, "the batch should have positive RoIs");
         AssertSumsTo(previousCls, losses.ClassificationLevels, 4, "loss_cls");
@@ -293,7 +293,7 @@ public sealed class PerLevelLossTests : TorchTest
             expectedCls[expectedLevels[i]] += crossEntropy / r;
         }
 
-        double weight = model.Config.Model.RoiHead.LossBox.Weight;
+        double weight = model.Config.Model.AsTwoStage().RoiHead.LossBox.Weight;
         double boxP4 = 0;
         foreach (var (row, label, t) in new[] { (2, 1, 0), (5, 0, 1) })
         {

@@ -18,17 +18,21 @@ public static class OutOfRangeConfigKeys
     /// <summary>One out-of-range value per ranged key (a few keys have more: list lengths as well as entries).</summary>
     public static IReadOnlyList<OutOfRangeConfigKey> Ranged { get; } =
     [
-        Bad("model.type", "retina", "config model.type: 'retina' is not one of 'faster_rcnn'"),
+        Bad("model.type", "retina", "config model.type: 'retina' is not one of 'faster_rcnn', 'retinanet'"),
         Bad("model.num_classes", "-1", "config model.num_classes: -1 is out of range (must be in [0, 100000])"),
         Bad("model.backbone.depth", "20", "config model.backbone.depth: 20 is not one of 18, 34, 50, 101"),
         Bad("model.backbone.width", "0", "config model.backbone.width: 0 is out of range (must be in (0, 4])"),
         Bad("model.backbone.frozen_stages", "5", "config model.backbone.frozen_stages: 5 is out of range (must be in [-1, 4])"),
         Bad("model.neck.out_channels", "0", "config model.neck.out_channels: 0 is out of range (must be in [1, 4096])"),
         Bad("model.neck.num_outs", "3", "config model.neck.num_outs: 3 is out of range (must be in [4, 8])"),
+        Bad("model.neck.start_level", "4", "config model.neck.start_level: 4 is out of range (must be in [0, 3])"),
         Bad("model.rpn.anchor.scales", "[8, -1]", "config model.rpn.anchor.scales[1]: -1 is out of range (must be > 0)"),
         Bad("model.rpn.anchor.scales", "[]", "config model.rpn.anchor.scales: has 0 entries (must have at least 1)"),
         Bad("model.rpn.anchor.ratios", "[0]", "config model.rpn.anchor.ratios[0]: 0 is out of range (must be > 0)"),
         Bad("model.rpn.anchor.strides", "[4, 8, 16, 32, 0]", "config model.rpn.anchor.strides[4]: 0 is out of range (must be in [1, 1024])"),
+        Bad("model.rpn.anchor.octave_base_scale", "0", "config model.rpn.anchor.octave_base_scale: 0 is out of range (must be > 0)"),
+        Bad("model.rpn.anchor.scales_per_octave", "0", "config model.rpn.anchor.scales_per_octave: 0 is out of range (must be in [1, 16])"),
+        .. RetinaNet(),
         .. Assigner("model.rpn.assigner"),
         .. Sampler("model.rpn.sampler"),
         .. BoxLoss("model.rpn.loss_box"),
@@ -100,6 +104,13 @@ public static class OutOfRangeConfigKeys
         Bad("model.dynamic_rcnn.variant", "v2", "config model.dynamic_rcnn.variant: expected one of mmdet, original, got \"v2\""),
         Bad("model.roi_head", "null", "config model.roi_head: expected an object of keys, got null"),
         Bad("data.train_scales", "[[256, 256], null]", "config data.train_scales[1]: null is not allowed"),
+        Bad("model.bbox_head.assigner.neg_iou_thr", "0.6",
+            "config model.bbox_head.assigner.neg_iou_thr: 0.6 is above model.bbox_head.assigner.pos_iou_thr 0.5 (must be <= it)") with { Preset = RetinaNetPreset },
+        Bad("model.bbox_head.anchor.strides", "[8, 16, 32, 64]",
+            "config model.bbox_head.anchor.strides: has 4 entries but model.neck.num_outs is 5 (one stride per level)") with { Preset = RetinaNetPreset },
+        Bad("model.rpn.anchor.scales", "[8]",
+            "config model.rpn: unknown key (model has style, num_classes, backbone, neck, bbox_head)") with { Preset = RetinaNetPreset },
+        Bad("model.bbox_head.stacked_convs", "2", "config model.bbox_head: unknown key (model has style, num_classes, backbone, neck, rpn, roi_head, dynamic_rcnn)"),
         Bad("model.rpn.nms_iuo", "0.5",
             "config model.rpn.nms_iuo: unknown key (model.rpn has anchor, assigner, sampler, loss_box, train_proposals, test_proposals)"),
         Bad("trian.lr", "0.1", "config trian: unknown key (the top level has name, model, data, train)"),
@@ -112,7 +123,7 @@ public static class OutOfRangeConfigKeys
     public static string ConfigFileText(OutOfRangeConfigKey entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var root = new JsonObject { ["_base_"] = BasePreset };
+        var root = new JsonObject { ["_base_"] = entry.Preset };
         JsonObject node = root;
         string[] path = entry.Key.Split('.');
         foreach (string part in path[..^1])
@@ -137,6 +148,34 @@ public static class OutOfRangeConfigKeys
     }
 
     private static OutOfRangeConfigKey Bad(string key, string value, string message) => new(key, value, message);
+
+    /// <summary>The keys only a RetinaNet has, applied to <c>retinanet_r18_cpu</c>.</summary>
+    private static OutOfRangeConfigKey[] RetinaNet() =>
+    [
+        .. new[]
+        {
+            Bad("model.bbox_head.stacked_convs", "17", "config model.bbox_head.stacked_convs: 17 is out of range (must be in [0, 16])"),
+            Bad("model.bbox_head.feat_channels", "0", "config model.bbox_head.feat_channels: 0 is out of range (must be in [1, 4096])"),
+            Bad("model.bbox_head.anchor.scales", "[]", "config model.bbox_head.anchor.scales: has 0 entries (must have at least 1)"),
+            Bad("model.bbox_head.anchor.ratios", "[-1]", "config model.bbox_head.anchor.ratios[0]: -1 is out of range (must be > 0)"),
+            Bad("model.bbox_head.anchor.strides", "[8, 16, 32, 64, 2048]",
+                "config model.bbox_head.anchor.strides[4]: 2048 is out of range (must be in [1, 1024])"),
+            Bad("model.bbox_head.anchor.octave_base_scale", "-4", "config model.bbox_head.anchor.octave_base_scale: -4 is out of range (must be > 0)"),
+            Bad("model.bbox_head.anchor.scales_per_octave", "17", "config model.bbox_head.anchor.scales_per_octave: 17 is out of range (must be in [1, 16])"),
+            Bad("model.bbox_head.loss_cls.alpha", "1.5", "config model.bbox_head.loss_cls.alpha: 1.5 is out of range (must be in [0, 1])"),
+            Bad("model.bbox_head.loss_cls.gamma", "-1", "config model.bbox_head.loss_cls.gamma: -1 is out of range (must be in [0, 10])"),
+            Bad("model.bbox_head.loss_cls.weight", "-1", "config model.bbox_head.loss_cls.weight: -1 is out of range (must be >= 0)"),
+            Bad("model.bbox_head.test.nms_pre", "0", "config model.bbox_head.test.nms_pre: 0 is out of range (must be >= 1)"),
+            Bad("model.bbox_head.test.score_thr", "2", "config model.bbox_head.test.score_thr: 2 is out of range (must be in [0, 1])"),
+            Bad("model.bbox_head.test.nms_iou", "-1", "config model.bbox_head.test.nms_iou: -1 is out of range (must be in [0, 1])"),
+            Bad("model.bbox_head.test.max_per_image", "0", "config model.bbox_head.test.max_per_image: 0 is out of range (must be >= 1)"),
+        },
+        .. Assigner("model.bbox_head.assigner"),
+        .. BoxLoss("model.bbox_head.loss_box"),
+    ] is var entries ? entries.Select(e => e with { Preset = RetinaNetPreset }).ToArray() : [];
+
+    /// <summary>The preset the RetinaNet entries apply to.</summary>
+    public const string RetinaNetPreset = "retinanet_r18_cpu";
 
     private static OutOfRangeConfigKey[] Assigner(string section) =>
     [

@@ -130,7 +130,7 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
         {
             for (int i = 0; i < batch.Count; i++)
             {
-                var valid = ValidAnchorIndices(featureSizes, batch.Metas[i], device);
+                var valid = AnchorValidity.ValidIndices(featureSizes, _anchors.Options.Strides, AnchorsPerLocation, batch.Metas[i], device);
                 var candidates = valid is null ? allAnchors : allAnchors.IndexSelect(0, valid);
                 var gt = batch.Targets[i];
                 using var assignment = _assigner.Assign(candidates, gt.Boxes, gt.Labels);
@@ -223,33 +223,6 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
         }
 
         return proposals;
-    }
-
-    /// <summary>
-    /// Indices of the anchors inside the image's own padded area (MMDetection's valid flags with
-    /// allowed_border −1), or null when every anchor is valid (the usual case: the batch is no larger).
-    /// </summary>
-    private Tensor? ValidAnchorIndices(IReadOnlyList<(long Height, long Width)> featureSizes, ImageMeta meta, Device device)
-    {
-        bool allValid = true;
-        var masks = new Tensor[featureSizes.Count];
-        for (int l = 0; l < featureSizes.Count; l++)
-        {
-            var (height, width) = featureSizes[l];
-            int stride = _anchors.Options.Strides[l];
-            long validH = Math.Min((long)Math.Ceiling(meta.PadHeight / (double)stride), height);
-            long validW = Math.Min((long)Math.Ceiling(meta.PadWidth / (double)stride), width);
-            if (validH < height || validW < width)
-            {
-                allValid = false;
-            }
-
-            var ys = Tensor.Arange(height, ScalarType.Int64, device) < validH;
-            var xs = Tensor.Arange(width, ScalarType.Int64, device) < validW;
-            masks[l] = (ys.Unsqueeze(1) & xs.Unsqueeze(0)).Unsqueeze(2).Expand(height, width, AnchorsPerLocation).Reshape(-1);
-        }
-
-        return allValid ? null : Tensor.Cat(masks).NonzeroFlat();
     }
 
     /// <inheritdoc />

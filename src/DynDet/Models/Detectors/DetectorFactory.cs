@@ -17,7 +17,7 @@ namespace DynDet.Models.Detectors;
 public static class DetectorFactory
 {
     /// <summary>The <c>model.type</c> values this factory builds.</summary>
-    public static IReadOnlyList<string> Types { get; } = ["faster_rcnn"];
+    public static IReadOnlyList<string> Types { get; } = ModelConfig.Types.Keys.ToArray();
 
     /// <summary>Builds the detector of <paramref name="config"/> for <paramref name="classNames"/> and its strategies.</summary>
     /// <exception cref="InputException">The config names an unknown type, or a class count other than the data's.</exception>
@@ -32,9 +32,10 @@ public static class DetectorFactory
                 $"config model.num_classes is {model.NumClasses} but the data has {classNames.Count} classes ({string.Join(", ", classNames.Take(10))}{(classNames.Count > 10 ? ", ..." : "")}); set it to {classNames.Count} or 0 (take it from the data)");
         }
 
-        return model.Type switch
+        return model switch
         {
-            "faster_rcnn" => BuildTwoStage(config, classNames),
+            TwoStageModelConfig twoStage => BuildTwoStage(config, twoStage, classNames),
+            RetinaNetModelConfig retina => BuildRetinaNet(config, retina, classNames),
             _ => throw new InputException(
                 $"config model.type: '{model.Type}' is not a detector DynDet builds (types: {string.Join(", ", Types)})"),
         };
@@ -52,9 +53,8 @@ public static class DetectorFactory
         return built.Model;
     }
 
-    private static BuiltDetector BuildTwoStage(DetectorConfig config, IReadOnlyList<string> classNames)
+    private static BuiltDetector BuildTwoStage(DetectorConfig config, TwoStageModelConfig model, IReadOnlyList<string> classNames)
     {
-        var model = config.Model;
         bool torchvision = model.Style == ImplementationStyle.Torchvision;
         var strategies = new List<ITrainingStrategy>();
         RoiHeadSteering? steering = null;
@@ -85,21 +85,16 @@ public static class DetectorFactory
         try
         {
             backbone = Backbone(model.Backbone);
-            neck = new Fpn(new FpnOptions
-            {
-                InChannels = backbone.OutChannels,
-                OutChannels = model.Neck.OutChannels,
-                NumOuts = model.Neck.NumOuts,
-            });
+            neck = Neck(model.Neck, backbone);
             var anchor = model.Rpn.Anchor;
             var anchorOptions = torchvision
                 ? new AnchorGeneratorOptions
                 {
-                    Sizes = anchor.Strides.Select(s => (IReadOnlyList<double>)anchor.Scales.Select(k => k * s).ToArray()).ToArray(),
+                    Sizes = anchor.Strides.Select(s => (IReadOnlyList<double>)anchor.EffectiveScales().Select(k => k * s).ToArray()).ToArray(),
                     Ratios = anchor.Ratios,
                     Style = AnchorStyle.TorchVision,
                 }
-                : new AnchorGeneratorOptions { Strides = anchor.Strides, Ratios = anchor.Ratios, Scales = anchor.Scales };
+                : new AnchorGeneratorOptions { Strides = anchor.Strides, Ratios = anchor.Ratios, Scales = anchor.EffectiveScales() };
             rpn = new RpnHead(model.Neck.OutChannels, model.Rpn, anchorOptions,
                 torchvision ? DeltaXywhBoxCoderOptions.TorchVision(1, 1, 1, 1) : DeltaXywhBoxCoderOptions.Rpn,
                 RpnAssignerOptions(model.Rpn, model.Style));
@@ -143,11 +138,87 @@ public static class DetectorFactory
     public static MaxIouAssignerOptions RpnAssignerOptions(RpnConfig rpn, ImplementationStyle style)
     {
         ArgumentNullException.ThrowIfNull(rpn);
-        return rpn.Assigner.ToOptions() with
-        {
-            LowQualityMatch = style == ImplementationStyle.Torchvision ? LowQualityMatch.TorchVision : LowQualityMatch.MMDetection,
-        };
+        return AssignerOptions(rpn.Assigner, style);
     }
+
+    private static BuiltDetector BuildRetinaNet(DetectorConfig config, RetinaNetModelConfig model, IReadOnlyList<string> classNames)
+    {
+        bool torchvision = model.Style == ImplementationStyle.Torchvision;
+        var head = model.BboxHead;
+        var options = new AnchorHeadOptions
+        {
+            Anchors = DenseAnchors(head.Anchor, torchvision),
+            Coder = torchvision ? DeltaXywhBoxCoderOptions.TorchVision(1, 1, 1, 1) : DeltaXywhBoxCoderOptions.Rpn,
+            Assigner = AssignerOptions(head.Assigner, model.Style),
+            Test = head.Test,
+            Normaliser = torchvision ? DenseLossNormaliser.PerImage : DenseLossNormaliser.AverageFactor,
+            Candidates = torchvision ? DenseCandidateRule.TopPairs : DenseCandidateRule.TopAnchors,
+            UseValidFlags = !torchvision,
+        };
+        ResNet? backbone = null;
+        Fpn? neck = null;
+        RetinaHead? dense = null;
+        try
+        {
+            backbone = Backbone(model.Backbone);
+            neck = Neck(model.Neck, backbone);
+            dense = new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options);
+            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
+        }
+        catch
+        {
+            dense?.Dispose();
+            neck?.Dispose();
+            backbone?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A dense head's anchors. MMDetection's come from strides, ratios and (octave) scales; torchvision's RetinaNet
+    /// sizes are <c>int(base · 2^(i/n))</c> with base = stride · octave base scale (32, 40, 50 at P3), rounded base
+    /// anchors, strides derived from the image and map sizes.
+    /// </summary>
+    private static AnchorGeneratorOptions DenseAnchors(AnchorConfig anchor, bool torchvision)
+    {
+        if (!torchvision)
+        {
+            return anchor.OctaveBaseScale is double octave
+                ? new AnchorGeneratorOptions
+                {
+                    Strides = anchor.Strides, Ratios = anchor.Ratios, Scales = null, OctaveBaseScale = octave,
+                    ScalesPerOctave = anchor.ScalesPerOctave,
+                }
+                : new AnchorGeneratorOptions { Strides = anchor.Strides, Ratios = anchor.Ratios, Scales = anchor.Scales };
+        }
+
+        var sizes = anchor.Strides.Select(stride => (IReadOnlyList<double>)(anchor.OctaveBaseScale is double baseScale
+            ? Enumerable.Range(0, anchor.ScalesPerOctave)
+                .Select(i => Math.Floor(stride * baseScale * Math.Pow(2, i / (double)anchor.ScalesPerOctave))).ToArray()
+            : anchor.Scales.Select(k => k * stride).ToArray())).ToArray();
+        return new AnchorGeneratorOptions { Strides = anchor.Strides, Sizes = sizes, Ratios = anchor.Ratios, Style = AnchorStyle.TorchVision };
+    }
+
+    /// <summary>A MaxIoU assigner's options: thresholds from the config, the low-quality rule from the style.</summary>
+    private static MaxIouAssignerOptions AssignerOptions(AssignerConfig assigner, ImplementationStyle style) => assigner.ToOptions() with
+    {
+        LowQualityMatch = style == ImplementationStyle.Torchvision ? LowQualityMatch.TorchVision : LowQualityMatch.MMDetection,
+    };
+
+    private static Fpn Neck(NeckConfig neck, ResNet backbone) => new(new FpnOptions
+    {
+        InChannels = backbone.OutChannels,
+        OutChannels = neck.OutChannels,
+        NumOuts = neck.NumOuts,
+        StartLevel = neck.StartLevel,
+        Extra = neck.AddExtraConvs switch
+        {
+            ExtraConvs.OnInput => ExtraLevels.ConvOnInput,
+            ExtraConvs.OnOutput => ExtraLevels.ConvOnOutput,
+            _ => ExtraLevels.MaxPool,
+        },
+        ReluBeforeExtraConvs = neck.ReluBeforeExtraConvs,
+    });
 
     private static ResNet Backbone(BackboneConfig backbone) => new(new ResNetOptions
     {

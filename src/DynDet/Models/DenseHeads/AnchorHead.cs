@@ -1,0 +1,221 @@
+using DynDet.Assignment;
+using DynDet.Data;
+using DynDet.Data.Transforms;
+using DynDet.Models.RoIHeads;
+using DynDet.Structures;
+using DynDet.Torch;
+
+namespace DynDet.Models.DenseHeads;
+
+/// <summary>
+/// What anchor-based dense heads share (MMDetection's <c>AnchorHead</c>): the anchors of every level, valid flags,
+/// the per-image target step (assignment of the valid anchors, a pseudo sampler, labels with C as background), the
+/// loss normalisers, and test-time post-processing (candidates per level, decode, clip, per-class NMS). A subclass
+/// adds its layers and losses (<see cref="RetinaHead"/>).
+/// </summary>
+public abstract class AnchorHead : DenseHead
+{
+    private readonly AnchorGenerator _anchors;
+    private readonly MaxIouAssigner _assigner;
+
+    /// <summary>Creates the shared parts.</summary>
+    /// <param name="numClasses">Foreground classes C (≥ 1).</param>
+    /// <param name="options">Anchors, coder, assigner, test settings and conventions.</param>
+    protected AnchorHead(int numClasses, AnchorHeadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numClasses);
+        NumClasses = numClasses;
+        Options = options;
+        _anchors = new AnchorGenerator(options.Anchors);
+        _assigner = new MaxIouAssigner(options.Assigner);
+        Coder = new DeltaXywhBoxCoder(options.Coder);
+        AnchorsPerLocation = _anchors.NumBaseAnchors(0);
+    }
+
+    /// <summary>Foreground classes C.</summary>
+    public int NumClasses { get; }
+
+    /// <summary>The options the head was built with.</summary>
+    public AnchorHeadOptions Options { get; }
+
+    /// <summary>Anchors per grid location A.</summary>
+    public int AnchorsPerLocation { get; }
+
+    /// <summary>The box coder.</summary>
+    protected DeltaXywhBoxCoder Coder { get; }
+
+    /// <summary>Anchors of every level (H·W·A, 4) for maps of the given sizes, location-major then anchor (caller's scope).</summary>
+    public Tensor[] Anchors(IReadOnlyList<(long Height, long Width)> sizes, (long Height, long Width) imageSize, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        var strides = _anchors.Options.Style == AnchorStyle.TorchVision ? AnchorGenerator.TorchVisionStrides(imageSize, sizes) : null;
+        return _anchors.GridAnchors(sizes, device, strides);
+    }
+
+    /// <summary>
+    /// Targets of every anchor of the batch: per image, the valid anchors are assigned to the gts (every anchor when
+    /// the image has none is negative), positives get their gt's label and box, ignored and invalid anchors weight 0.
+    /// </summary>
+    public AnchorTargets Targets(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        var all = Tensor.Cat(anchors);
+        long total = all.Size(0);
+        var device = all.Device;
+        var labels = new Tensor[batch.Count];
+        var weights = new Tensor[batch.Count];
+        var posIndex = new Tensor[batch.Count];
+        var posBoxes = new Tensor[batch.Count];
+        var posImage = new Tensor[batch.Count];
+        var posCount = new long[batch.Count];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var valid = Options.UseValidFlags
+                ? AnchorValidity.ValidIndices(featureSizes, _anchors.Options.Strides, AnchorsPerLocation, batch.Metas[i], device)
+                : null;
+            var candidates = valid is null ? all : all.IndexSelect(0, valid);
+            var gt = batch.Targets[i];
+            using var assignment = _assigner.Assign(candidates, gt.Boxes, gt.Labels);
+            var gtInds = assignment.GtIndices;
+            var pos = gtInds.Gt(0).NonzeroFlat();
+            var posGt = gtInds.IndexSelect(0, pos) - 1;
+            var localLabels = Tensor.Full([candidates.Size(0)], NumClasses, ScalarType.Int64, device)
+                .Scatter(0, pos, gt.Labels.IndexSelect(0, posGt));
+            var localWeights = gtInds.Ge(0).To(ScalarType.Float32);
+            if (valid is null)
+            {
+                labels[i] = localLabels;
+                weights[i] = localWeights;
+            }
+            else
+            {
+                labels[i] = Tensor.Full([total], NumClasses, ScalarType.Int64, device).Scatter(0, valid, localLabels);
+                weights[i] = Tensor.Zeros([total], device: device).Scatter(0, valid, localWeights);
+                pos = valid.IndexSelect(0, pos);
+            }
+
+            posIndex[i] = pos + i * total;
+            posBoxes[i] = gt.Boxes.IndexSelect(0, posGt);
+            posCount[i] = pos.Size(0);
+            posImage[i] = Tensor.Full([posCount[i]], i, ScalarType.Int64, device);
+        }
+
+        var result = new AnchorTargets(Tensor.Cat(labels), Tensor.Cat(weights), Tensor.Cat(posIndex), Tensor.Cat(posBoxes),
+            Tensor.Cat(posImage), posCount);
+        scope.MoveToOuter(result.Labels, result.LabelWeights, result.PosIndex, result.PosGtBoxes, result.PosImage);
+        return result;
+    }
+
+    /// <summary>
+    /// The factor each image's per-anchor losses are multiplied by (float (N), caller's scope): 1 / Σ max(#pos, 1) for
+    /// every image (MMDetection's average factor), or 1 / (max(1, #pos_i) · N) (torchvision's per-image mean).
+    /// </summary>
+    public Tensor ImageNormalisers(IReadOnlyList<long> posCount, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(posCount);
+        double[] factors = Options.Normaliser == DenseLossNormaliser.AverageFactor
+            ? Enumerable.Repeat(1.0 / posCount.Sum(p => Math.Max(p, 1)), posCount.Count).ToArray()
+            : posCount.Select(p => 1.0 / (Math.Max(p, 1) * (double)posCount.Count)).ToArray();
+        return Tensor.FromArray(factors.Select(f => (float)f).ToArray(), factors.Length).To(device);
+    }
+
+    /// <summary>The level id (int64, 0 … L−1) of each anchor of one image, in the concatenated order (caller's scope).</summary>
+    public static Tensor LevelIds(Tensor[] anchors)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        return Tensor.Cat([.. anchors.Select((a, l) => Tensor.Full([a.Size(0)], l, ScalarType.Int64, a.Device))]);
+    }
+
+    /// <summary>
+    /// Detections from per-level class logits (N, A_l, C) and deltas (N, A_l, 4): candidates per level by
+    /// <see cref="AnchorHeadOptions.Candidates"/>, decoded and clipped to each resized image, mapped to original pixels,
+    /// per-class NMS, best first.
+    /// </summary>
+    public IReadOnlyList<ImageDetections> PostProcess(Tensor[] logits, Tensor[] deltas, Tensor[] anchors, IReadOnlyList<ImageMeta> metas)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(deltas);
+        ArgumentNullException.ThrowIfNull(anchors);
+        ArgumentNullException.ThrowIfNull(metas);
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        var test = Options.Test;
+        var results = new ImageDetections[metas.Count];
+        for (int i = 0; i < metas.Count; i++)
+        {
+            var meta = metas[i];
+            (double, double) shape = (meta.Height, meta.Width);
+            Tensor boxes, scores, labels;
+            if (Options.Candidates == DenseCandidateRule.TopAnchors)
+            {
+                var levelBoxes = new Tensor[logits.Length];
+                var levelScores = new Tensor[logits.Length];
+                for (int l = 0; l < logits.Length; l++)
+                {
+                    var s = logits[l].Select(0, i).Sigmoid();
+                    var d = deltas[l].Select(0, i);
+                    var a = anchors[l];
+                    if (test.NmsPre < s.Size(0))
+                    {
+                        var (_, top) = s.Amax(1).TopK(test.NmsPre, 0);
+                        s = s.IndexSelect(0, top);
+                        d = d.IndexSelect(0, top);
+                        a = a.IndexSelect(0, top);
+                    }
+
+                    levelBoxes[l] = Coder.Decode(a, d, shape);
+                    levelScores[l] = s;
+                }
+
+                (boxes, scores, labels) = BatchedNms.MultiClass(meta.MapToOriginal(Tensor.Cat(levelBoxes)), Tensor.Cat(levelScores),
+                    test.ScoreThr, test.NmsIou, test.MaxPerImage);
+            }
+            else
+            {
+                var levelBoxes = new Tensor[logits.Length];
+                var levelScores = new Tensor[logits.Length];
+                var levelLabels = new Tensor[logits.Length];
+                for (int l = 0; l < logits.Length; l++)
+                {
+                    var flat = logits[l].Select(0, i).Sigmoid().Reshape(-1);
+                    var kept = flat.Gt(test.ScoreThr).NonzeroFlat();
+                    var keptScores = flat.IndexSelect(0, kept);
+                    var (top, order) = keptScores.TopK(Math.Min(test.NmsPre, kept.Size(0)), 0);
+                    var pairs = kept.IndexSelect(0, order);
+                    var anchorIndex = pairs.Div(Tensor.Full([1], NumClasses, ScalarType.Int64, pairs.Device), "floor");
+                    levelLabels[l] = pairs.Remainder(NumClasses);
+                    levelBoxes[l] = Coder.Decode(anchors[l].IndexSelect(0, anchorIndex), deltas[l].Select(0, i).IndexSelect(0, anchorIndex), shape);
+                    levelScores[l] = top;
+                }
+
+                var all = Tensor.Cat(levelBoxes);
+                var allScores = Tensor.Cat(levelScores);
+                var allLabels = Tensor.Cat(levelLabels);
+                var keep = BatchedNms.Apply(all, allScores, allLabels, test.NmsIou, maxKeep: test.MaxPerImage);
+                boxes = meta.MapToOriginal(all.IndexSelect(0, keep));
+                scores = allScores.IndexSelect(0, keep);
+                labels = allLabels.IndexSelect(0, keep);
+            }
+
+            results[i] = new ImageDetections(meta.ImageId, boxes.To(Device.Cpu).ToArray<float>(), scores.To(Device.Cpu).ToArray<float>(),
+                labels.To(Device.Cpu).ToArray<long>());
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _anchors.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

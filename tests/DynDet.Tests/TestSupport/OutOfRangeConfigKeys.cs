@@ -150,10 +150,10 @@ public static class OutOfRangeConfigKeys
     private static OutOfRangeConfigKey Bad(string key, string value, string message) => new(key, value, message);
 
     /// <summary>The keys only a RetinaNet has, applied to <c>retinanet_r18_cpu</c>.</summary>
-    private static OutOfRangeConfigKey[] RetinaNet() =>
-    [
-        .. new[]
-        {
+    private static OutOfRangeConfigKey[] RetinaNet()
+    {
+        OutOfRangeConfigKey[] entries =
+        [
             Bad("model.bbox_head.stacked_convs", "17", "config model.bbox_head.stacked_convs: 17 is out of range (must be in [0, 16])"),
             Bad("model.bbox_head.feat_channels", "0", "config model.bbox_head.feat_channels: 0 is out of range (must be in [1, 4096])"),
             Bad("model.bbox_head.anchor.scales", "[]", "config model.bbox_head.anchor.scales: has 0 entries (must have at least 1)"),
@@ -169,10 +169,11 @@ public static class OutOfRangeConfigKeys
             Bad("model.bbox_head.test.score_thr", "2", "config model.bbox_head.test.score_thr: 2 is out of range (must be in [0, 1])"),
             Bad("model.bbox_head.test.nms_iou", "-1", "config model.bbox_head.test.nms_iou: -1 is out of range (must be in [0, 1])"),
             Bad("model.bbox_head.test.max_per_image", "0", "config model.bbox_head.test.max_per_image: 0 is out of range (must be >= 1)"),
-        },
-        .. Assigner("model.bbox_head.assigner"),
-        .. BoxLoss("model.bbox_head.loss_box"),
-    ] is var entries ? entries.Select(e => e with { Preset = RetinaNetPreset }).ToArray() : [];
+            .. Assigner("model.bbox_head.assigner"),
+            .. BoxLoss("model.bbox_head.loss_box"),
+        ];
+        return entries.Select(e => e with { Preset = RetinaNetPreset }).ToArray();
+    }
 
     /// <summary>The preset the RetinaNet entries apply to.</summary>
     public const string RetinaNetPreset = "retinanet_r18_cpu";

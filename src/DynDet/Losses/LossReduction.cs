@@ -58,7 +58,9 @@ public static class LossReduction
     /// <c>Σ (loss · weight) / avgFactor</c> as a 0-d tensor of the loss's dtype (MMDetection's
     /// <c>weight_reduce_loss(loss, weight, 'mean', avg_factor)</c>), or the mean of <c>loss · weight</c> when
     /// <paramref name="avgFactor"/> is null (<c>avg_factor=None</c>). The factor is not clamped: a head that may
-    /// have no positives passes <c>max(count, 1)</c> as MMDetection's heads do.
+    /// have no positives passes <c>max(count, 1)</c> as MMDetection's heads do. MMDetection from 2.2x on divides by
+    /// <c>avg_factor + 1.19e-7</c> (float32 eps) instead; with factors ≥ 1 that is below float32 rounding, and SPEC's
+    /// convention (plain division) is kept.
     /// </summary>
     /// <param name="loss">Element-wise loss, any shape.</param>
     /// <param name="weight">Element-wise weight (see <see cref="ApplyWeight"/>), or null.</param>

@@ -39,8 +39,21 @@ public static class ConfigValidator
     public static IEnumerable<PropertyInfo> PropertiesOf(Type section)
     {
         ArgumentNullException.ThrowIfNull(section);
+        // Base-record keys first (the model's shared keys before its type's own), each record in declaration order.
         return section.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<JsonIgnoreAttribute>() is null);
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
+            .OrderBy(p => InheritanceDepth(p.DeclaringType!));
+    }
+
+    private static int InheritanceDepth(Type type)
+    {
+        int depth = 0;
+        for (Type? t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            depth++;
+        }
+
+        return depth;
     }
 
     /// <summary>Whether <paramref name="type"/> is a config section (a record of this namespace), not a value.</summary>

@@ -26,6 +26,7 @@ public sealed class RetinaHead : AnchorHead
     private readonly Conv2d _cls;
     private readonly Conv2d _reg;
     private readonly BoxRegressionLoss _boxLoss;
+    private readonly SigmoidFocalLoss _focal;
 
     /// <summary>Creates the head.</summary>
     /// <param name="inChannels">Channels of the pyramid maps.</param>
@@ -55,15 +56,13 @@ public sealed class RetinaHead : AnchorHead
             Init.Zeros_(conv.Bias!);
         }
 
-        Init.Constant_(_cls.Bias!, PriorBias(PriorProbability));
+        Init.Constant_(_cls.Bias!, Init.BiasForPriorProbability(PriorProbability));
         _boxLoss = new BoxRegressionLoss(config.LossBox);
+        _focal = new SigmoidFocalLoss(config.LossCls.Alpha, config.LossCls.Gamma, config.LossCls.Weight);
     }
 
     /// <summary>The configuration.</summary>
     public RetinaHeadConfig Config { get; }
-
-    /// <summary>mmcv's <c>bias_init_with_prob</c>: the logit −ln((1 − p) / p) whose sigmoid is <paramref name="probability"/>.</summary>
-    public static double PriorBias(double probability) => -Math.Log((1 - probability) / probability);
 
     /// <summary>
     /// Per level: class logits (N, H·W·A, C) and deltas (N, H·W·A, 4), location-major then anchor, as the anchors.
@@ -128,9 +127,8 @@ public sealed class RetinaHead : AnchorHead
 
         // Focal loss on every (anchor, class) pair; a background anchor's targets are all zero.
         var flatLogits = Tensor.Cat(logits, 1).Reshape(-1, NumClasses);
-        var oneHot = targets.Labels.Unsqueeze(1).Eq(Tensor.Arange(NumClasses, ScalarType.Int64, device).Unsqueeze(0)).To(flatLogits.Dtype);
-        var focal = SigmoidFocal(flatLogits, oneHot, Config.LossCls.Alpha, Config.LossCls.Gamma).Sum(1);
-        var perAnchor = focal * targets.LabelWeights * normalisers.IndexSelect(0, anchorImages) * Config.LossCls.Weight;
+        var focal = _focal.Elementwise(flatLogits, targets.Labels, targets.LabelWeights).Sum(1);
+        var perAnchor = focal * normalisers.IndexSelect(0, anchorImages);
         var clsLevels = LevelSum.Of(perAnchor, anchorLevels, numLevels);
 
         var allAnchors = Tensor.Cat(anchors).Repeat(batch.Count, 1);
@@ -160,19 +158,5 @@ public sealed class RetinaHead : AnchorHead
         var sizes = features.Select(f => (f.Size(2), f.Size(3))).ToArray();
         var anchors = Anchors(sizes, (batch.Images.Size(2), batch.Images.Size(3)), batch.Images.Device);
         return PostProcess(logits, deltas, anchors, batch.Metas);
-    }
-
-    /// <summary>
-    /// Element-wise sigmoid focal loss (SPEC §3, MMDetection's <c>py_sigmoid_focal_loss</c>):
-    /// <c>BCE(x, t) · (α t + (1 − α)(1 − t)) · ((1 − p) t + p (1 − t))^γ</c> with p = σ(x).
-    /// </summary>
-    private static Tensor SigmoidFocal(Tensor logits, Tensor targets, double alpha, double gamma)
-    {
-        using var scope = Engine.NewDisposeScope();
-        var p = logits.Sigmoid();
-        var pt = (1.0 - p) * targets + p * (1.0 - targets);
-        var weight = (alpha * targets + (1 - alpha) * (1.0 - targets)) * pt.Pow(gamma);
-        var bce = Functional.BinaryCrossEntropyWithLogits(logits, targets, reduction: Reduction.None);
-        return scope.MoveToOuter(bce * weight);
     }
 }

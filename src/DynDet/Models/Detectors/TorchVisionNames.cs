@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DynDet.Models.Detectors;
+
+/// <summary>
+/// The state-dict names torchvision's detection models give the weights DynDet names as MMDetection does: the
+/// backbone under <c>backbone.body.</c>, the FPN's lateral and output convs as <c>backbone.fpn.inner_blocks.i.0</c> and
+/// <c>layer_blocks.i.0</c>, its extra levels as <c>extra_blocks.p6</c>/<c>p7</c>, and RetinaNet's head as
+/// <c>head.classification_head</c> / <c>head.regression_head</c>. Used to load a torchvision checkpoint into a
+/// torchvision-style preset and to export one.
+/// </summary>
+public static partial class TorchVisionNames
+{
+    /// <summary>
+    /// torchvision's name of the DynDet weight <paramref name="name"/>, or null when torchvision's model has no such
+    /// weight (e.g. a batch-norm's <c>num_batches_tracked</c>, which its frozen batch norm lacks).
+    /// </summary>
+    /// <param name="name">A DynDet state-dict name.</param>
+    /// <param name="backboneLevels">How many FPN outputs come from backbone stages (3 for C3–C5, 4 for C2–C5).</param>
+    public static string? ToTorchVision(string name, int backboneLevels)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (name.StartsWith("backbone.", StringComparison.Ordinal))
+        {
+            return "backbone.body." + name["backbone.".Length..];
+        }
+
+        if (Lateral().Match(name) is { Success: true } lateral)
+        {
+            return $"backbone.fpn.inner_blocks.{lateral.Groups[1].Value}.0.{lateral.Groups[2].Value}";
+        }
+
+        if (Output().Match(name) is { Success: true } output)
+        {
+            int i = int.Parse(output.Groups[1].Value, CultureInfo.InvariantCulture);
+            string rest = output.Groups[2].Value;
+            return i < backboneLevels
+                ? $"backbone.fpn.layer_blocks.{i}.0.{rest}"
+                : $"backbone.fpn.extra_blocks.p{i - backboneLevels + 6}.{rest}";
+        }
+
+        if (Tower().Match(name) is { Success: true } tower)
+        {
+            string branch = tower.Groups[1].Value == "cls" ? "classification_head" : "regression_head";
+            return $"head.{branch}.conv.{tower.Groups[2].Value}.0.{tower.Groups[3].Value}";
+        }
+
+        return name switch
+        {
+            _ when name.StartsWith("bbox_head.retina_cls.", StringComparison.Ordinal) =>
+                "head.classification_head.cls_logits." + name["bbox_head.retina_cls.".Length..],
+            _ when name.StartsWith("bbox_head.retina_reg.", StringComparison.Ordinal) =>
+                "head.regression_head.bbox_reg." + name["bbox_head.retina_reg.".Length..],
+            _ => name,
+        };
+    }
+
+    [GeneratedRegex(@"^neck\.lateral_convs\.(\d+)\.conv\.(\w+)$")]
+    private static partial Regex Lateral();
+
+    [GeneratedRegex(@"^neck\.fpn_convs\.(\d+)\.conv\.(\w+)$")]
+    private static partial Regex Output();
+
+    [GeneratedRegex(@"^bbox_head\.(cls|reg)_convs\.(\d+)\.conv\.(\w+)$")]
+    private static partial Regex Tower();
+}

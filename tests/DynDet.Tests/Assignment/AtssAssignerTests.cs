@@ -13,6 +13,7 @@ public sealed class AtssAssignerTests : TorchTest
 
     [Theory]
     [InlineData("scene")]   // 12 gts over 5 levels
+    [InlineData("crowd")]   // 30 gts, where a biased std would assign 3 anchors differently
     [InlineData("ties")]    // anchors positive for two gts: equal IoUs (the first gt wins) and unequal ones
     [InlineData("tiny")]    // a gt smaller than every anchor, and one with no anchor centre inside
     [InlineData("short")]   // P6 and P7 have fewer anchors than top-k
@@ -36,6 +37,7 @@ public sealed class AtssAssignerTests : TorchTest
         using var scope = Engine.NewDisposeScope();
         var f = OneStageFixtures.Load("atss");
         Assert.True(f["scene_gt_inds"].Gt(0).Sum().ToInt64() > 20);
+        Assert.False(f["crowd_gt_inds"].Equal(f["crowd_biased_gt_inds"]));
         Assert.True(f["ties_pos_count"].Ge(2).Sum().ToInt64() >= 2);
         Assert.Equal(1, AssignFixtures.At(f["ties_gt_inds"], (20 * 52) + 20)); // equal IoUs with gts 0 and 1: gt 0
         Assert.True(f["tiny_gt_inds"].Eq(1).Any().ToBoolean());

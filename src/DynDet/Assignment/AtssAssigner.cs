@@ -5,12 +5,13 @@ namespace DynDet.Assignment;
 
 /// <summary>
 /// MMDetection's <c>ATSSAssigner</c> (adaptive training sample selection, SPEC §5.2), for one image, batched over
-/// gts and pyramid levels (no per-gt or per-level loop, no host reads):
+/// gts (no per-gt loop, no host reads; one <c>topk</c> per pyramid level, then every level at once):
 /// <list type="number">
 /// <item>IoU of every anchor with every gt (<see cref="BoxOps.Iou"/>, eps 1e-6), shape (A, G); every anchor starts
 /// negative (0);</item>
 /// <item>L2 distance between anchor centres and gt centres;</item>
-/// <item>per level and gt, the <c>min(TopK, n_level)</c> nearest anchors are the gt's candidates;</item>
+/// <item>per level and gt, the <c>min(TopK, n_level)</c> nearest anchors are the gt's candidates (one <c>topk</c> per
+/// level, as MMDetection: see below);</item>
 /// <item>per gt, the threshold is the mean plus the <b>unbiased</b> standard deviation of its candidates' IoUs;</item>
 /// <item>a candidate is positive when its IoU is ≥ the threshold and its centre lies inside the gt by more than 0.01
 /// on every side (<c>min(cx − x1, cy − y1, x2 − cx, y2 − cy) &gt; 0.01</c>);</item>
@@ -24,10 +25,10 @@ namespace DynDet.Assignment;
 /// −∞). With no gts every anchor is negative and <see cref="AssignResult.MaxOverlaps"/> is 0.
 /// </para>
 /// <para>
-/// Among anchors at exactly the same distance from a gt centre, which ones fill the last candidate places is
-/// decided by <c>topk</c>, as in MMDetection, whose choice there depends on the device's kernel (and here also on
-/// the padding of the levels to one length); the assignment differs only when such tied anchors differ in IoU or
-/// in being inside the gt.
+/// Among anchors at exactly the same distance from a gt centre (common when gt centres fall on the anchor grid),
+/// which ones fill the last candidate places is decided by torch's <c>topk</c> on each level's slice, exactly as
+/// MMDetection calls it, so on CPU the choice is MMDetection's; on another device it is that device's kernel's, as it
+/// is for MMDetection there.
 /// </para>
 /// </summary>
 public sealed class AtssAssigner
@@ -129,7 +130,7 @@ public sealed class AtssAssigner
         var gtPoints = Tensor.Stack([gtCx, gtCy], 1);
         var distances = (anchorPoints.Unsqueeze(1) - gtPoints.Unsqueeze(0)).Pow(2).Sum(-1).Sqrt();
 
-        var candidates = Candidates(distances, anchorsPerLevel, numAnchors, Options.TopK);
+        var candidates = Candidates(distances, anchorsPerLevel, Options.TopK);
 
         // Threshold per gt from the candidates' IoUs (K, G).
         Tensor candidateIous, threshold;
@@ -175,56 +176,30 @@ public sealed class AtssAssigner
 
     /// <summary>
     /// The candidates (K, G) as anchor indices, K = Σ_l min(topK, n_l), in MMDetection's order: level after level,
-    /// nearest first. The levels are padded to one length with +∞ distances so that one <c>topk</c> serves them all.
+    /// nearest first. One <c>topk</c> per level on a view of that level's rows, as MMDetection calls it: torch's
+    /// <c>topk</c> chooses among equal distances by an algorithm that depends on the length of the searched slice
+    /// (on CPU: partial sort when k·64 ≤ n, else nth_element), so padding the levels to one length for a single call
+    /// changes which of several equidistant anchors are taken — common when gt centres fall on the anchor grid.
+    /// L small kernel launches, no host reads.
     /// </summary>
-    private static Tensor Candidates(Tensor distances, IReadOnlyList<int> anchorsPerLevel, long numAnchors, int topK)
+    private static Tensor Candidates(Tensor distances, IReadOnlyList<int> anchorsPerLevel, int topK)
     {
         using var scope = Engine.NewDisposeScope();
-        var device = distances.Device;
-        int levels = anchorsPerLevel.Count;
-        long[] starts = new long[levels];
-        long[] counts = new long[levels];
-        long longest = 0;
-        for (int l = 0, start = 0; l < levels; l++)
+        var parts = new List<Tensor>(anchorsPerLevel.Count);
+        long start = 0;
+        foreach (int count in anchorsPerLevel)
         {
-            starts[l] = start;
-            counts[l] = anchorsPerLevel[l];
-            start += anchorsPerLevel[l];
-            longest = Math.Max(longest, counts[l]);
-        }
-
-        long k = Math.Min(topK, longest);
-        var startsTensor = Tensor.FromArray(starts).To(device);
-        var countsTensor = Tensor.FromArray(counts).To(device);
-
-        // (L, longest) row of each padded place: the anchor, or the extra +∞ row A past a level's end.
-        var position = Tensor.Arange(0, longest, 1, ScalarType.Int64, device).Unsqueeze(0);
-        var rows = Tensor.Where(position.Lt(countsTensor.Unsqueeze(1)), position + startsTensor.Unsqueeze(1), numAnchors);
-        var padRow = Tensor.Full([1, distances.Size(1)], double.PositiveInfinity, distances.Dtype, device);
-        var padded = Tensor.Cat([distances, padRow]).IndexSelect(0, rows.Reshape(-1)).Reshape(levels, longest, -1);
-        var (_, nearest) = padded.TopK(k, 1, largest: false, sorted: true);
-        var candidates = (nearest + startsTensor.Reshape(levels, 1, 1)).Reshape(levels * k, -1);
-
-        // Drop the padded places of levels with fewer than k anchors (known from the counts alone).
-        bool anyShort = false;
-        var keep = new List<long>(levels * (int)k);
-        for (int l = 0; l < levels; l++)
-        {
-            long take = Math.Min(k, counts[l]);
-            anyShort |= take < k;
-            for (long r = 0; r < take; r++)
+            long k = Math.Min(topK, count);
+            if (k > 0)
             {
-                keep.Add(l * k + r);
+                var (_, nearest) = distances.Narrow(0, start, count).TopK(k, 0, largest: false, sorted: true);
+                parts.Add(start == 0 ? nearest : nearest + start);
             }
+
+            start += count;
         }
 
-        if (anyShort)
-        {
-            var keepTensor = Tensor.FromArray(keep.ToArray()).To(device);
-            candidates = candidates.IndexSelect(0, keepTensor);
-        }
-
-        return scope.MoveToOuter(candidates);
+        return scope.MoveToOuter(Tensor.Cat(parts));
     }
 
     private static void CheckLevels(IReadOnlyList<int> anchorsPerLevel, long numAnchors)

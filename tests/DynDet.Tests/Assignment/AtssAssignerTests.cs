@@ -14,6 +14,7 @@ public sealed class AtssAssignerTests : TorchTest
     [Theory]
     [InlineData("scene")]   // 12 gts over 5 levels
     [InlineData("crowd")]   // 30 gts, where a biased std would assign 3 anchors differently
+    [InlineData("grid")]    // gt centres on the anchor grid: equidistant anchors tie for the last top-k places
     [InlineData("ties")]    // anchors positive for two gts: equal IoUs (the first gt wins) and unequal ones
     [InlineData("tiny")]    // a gt smaller than every anchor, and one with no anchor centre inside
     [InlineData("short")]   // P6 and P7 have fewer anchors than top-k

@@ -104,8 +104,7 @@ public sealed class FcosTargetAssigner
                 Tensor.Zeros([numPoints], ScalarType.Int64, device)));
         }
 
-        // Per point (P, 1): its level's stride and regress range, as float constants of the points' dtype.
-        var stride = PerPoint(_strides, pointsPerLevel, points).Unsqueeze(1);
+        // Per point (P, 1): its level's regress range, as constants of the points' dtype.
         var low = PerPoint(_low, pointsPerLevel, points).Unsqueeze(1);
         var high = PerPoint(_high, pointsPerLevel, points).Unsqueeze(1);
 
@@ -157,7 +156,7 @@ public sealed class FcosTargetAssigner
         var targets = boxTargets.Gather(1, chosen.Reshape(numPoints, 1, 1).Expand(numPoints, 1, 4)).Squeeze(1);
         if (Options.NormOnBbox)
         {
-            targets = targets / stride;
+            targets = targets / PerPoint(_strides, pointsPerLevel, points).Unsqueeze(1);
         }
 
         var gtIndices = Tensor.Where(background, 0L, chosen + 1L);
@@ -167,7 +166,7 @@ public sealed class FcosTargetAssigner
     /// <summary>
     /// FCOS's centerness target of (N, 4) distances (l, t, r, b), shape (N):
     /// <c>sqrt(min(l, r) / max(l, r) · min(t, b) / max(t, b))</c> (MMDetection's <c>centerness_target</c>; meant for
-    /// positives only: elsewhere it may be NaN). The ratio is the same for targets in pixels or in strides.
+    /// positives only: elsewhere it may be NaN). The ratios are the same, up to rounding, for targets in pixels or in strides.
     /// </summary>
     public static Tensor CenternessTarget(Tensor boxTargets)
     {

@@ -12,6 +12,7 @@ public static class CommandCatalog
         yield return EvalCommand.Create();
         yield return PredictCommand.Create();
         yield return BenchCommand.Create();
+        yield return ExportCommand.Create();
         yield return DataCommand.Create();
         yield return DemoCommand.Create();
     }

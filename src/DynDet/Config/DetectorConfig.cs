@@ -10,6 +10,13 @@ public sealed record DetectorConfig
     /// <summary>The preset or file this came from (for logs).</summary>
     public string Name { get; init; } = "faster_rcnn_r50_fpn_1x";
 
+    /// <summary>
+    /// Whole-detector weights to start training from (MMDetection's <c>load_from</c>; default none): an MMDetection
+    /// model-zoo checkpoint, a DynDet checkpoint or a torchvision detection <c>state_dict</c>, loaded by name;
+    /// what does not match is reported by name, and classifier layers of another class count stay freshly initialised.
+    /// </summary>
+    public string? LoadFrom { get; init; }
+
     /// <summary>The detector.</summary>
     public ModelConfig Model { get; init; } = new TwoStageModelConfig();
 

@@ -86,6 +86,14 @@ public sealed class Trainer
         {
             // A resumed run restores every weight from the checkpoint.
             LoadBackboneWeights(model, config.Model.Backbone.Weights);
+            if (!string.IsNullOrEmpty(config.LoadFrom))
+            {
+                // MMDetection's load_from: the whole detector, after (and over) the backbone's pretrained weights.
+                foreach (string line in DetectorWeights.LoadFrom(model, config.LoadFrom).Lines(config.LoadFrom))
+                {
+                    _log.WriteLine(line);
+                }
+            }
         }
 
         var loader = new DataLoader(data, TrainTransform(config.Data), new LoaderOptions

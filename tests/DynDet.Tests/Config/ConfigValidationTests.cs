@@ -11,7 +11,7 @@ namespace DynDet.Tests.Config;
 public sealed class ConfigValidationTests
 {
     /// <summary>String keys that are free text (paths, dataset SPECs, names); any other string key needs a choice.</summary>
-    private static readonly HashSet<string> FreeTextKeys = ["name", "model.backbone.weights", "data.train", "data.val"];
+    private static readonly HashSet<string> FreeTextKeys = ["name", "load_from", "model.backbone.weights", "data.train", "data.val"];
 
     public static TheoryData<OutOfRangeConfigKey> AllCases => [.. OutOfRangeConfigKeys.All];
 

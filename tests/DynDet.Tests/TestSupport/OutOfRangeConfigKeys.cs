@@ -113,7 +113,7 @@ public static class OutOfRangeConfigKeys
         Bad("model.bbox_head.stacked_convs", "2", "config model.bbox_head: unknown key (model has style, num_classes, backbone, neck, rpn, roi_head, dynamic_rcnn)"),
         Bad("model.rpn.nms_iuo", "0.5",
             "config model.rpn.nms_iuo: unknown key (model.rpn has anchor, assigner, sampler, loss_box, train_proposals, test_proposals)"),
-        Bad("trian.lr", "0.1", "config trian: unknown key (the top level has name, model, data, train)"),
+        Bad("trian.lr", "0.1", "config trian: unknown key (the top level has name, load_from, model, data, train)"),
     ];
 
     /// <summary><see cref="Ranged"/> then <see cref="Rules"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DynDet.Torch;
 
 namespace DynDet.Models.Detectors;
 
@@ -7,7 +8,8 @@ namespace DynDet.Models.Detectors;
 /// The state-dict names torchvision's detection models give the weights DynDet names as MMDetection does: the
 /// backbone under <c>backbone.body.</c>, the FPN's lateral and output convs as <c>backbone.fpn.inner_blocks.i.0</c> and
 /// <c>layer_blocks.i.0</c>, its extra levels as <c>extra_blocks.p6</c>/<c>p7</c>, and RetinaNet's head as
-/// <c>head.classification_head</c> / <c>head.regression_head</c>. Used to load a torchvision checkpoint into a
+/// <c>head.classification_head</c> / <c>head.regression_head</c>, Faster R-CNN's RPN as <c>rpn.head</c> and its R-CNN
+/// head as <c>roi_heads.box_head.fc6</c>/<c>fc7</c> and <c>roi_heads.box_predictor</c>. Used to load a torchvision checkpoint into a
 /// torchvision-style preset and to export one.
 /// </summary>
 public static partial class TorchVisionNames
@@ -53,6 +55,17 @@ public static partial class TorchVisionNames
 
         return name switch
         {
+            _ when name.StartsWith("rpn_head.rpn_conv.", StringComparison.Ordinal) => "rpn.head.conv.0.0." + name["rpn_head.rpn_conv.".Length..],
+            _ when name.StartsWith("rpn_head.rpn_cls.", StringComparison.Ordinal) => "rpn.head.cls_logits." + name["rpn_head.rpn_cls.".Length..],
+            _ when name.StartsWith("rpn_head.rpn_reg.", StringComparison.Ordinal) => "rpn.head.bbox_pred." + name["rpn_head.rpn_reg.".Length..],
+            _ when name.StartsWith("roi_head.bbox_head.shared_fcs.0.", StringComparison.Ordinal) =>
+                "roi_heads.box_head.fc6." + name["roi_head.bbox_head.shared_fcs.0.".Length..],
+            _ when name.StartsWith("roi_head.bbox_head.shared_fcs.1.", StringComparison.Ordinal) =>
+                "roi_heads.box_head.fc7." + name["roi_head.bbox_head.shared_fcs.1.".Length..],
+            _ when name.StartsWith(RcnnClassifier, StringComparison.Ordinal) =>
+                "roi_heads.box_predictor.cls_score." + name[RcnnClassifier.Length..],
+            _ when name.StartsWith(RcnnRegressor, StringComparison.Ordinal) =>
+                "roi_heads.box_predictor.bbox_pred." + name[RcnnRegressor.Length..],
             _ when name.StartsWith("bbox_head.retina_cls.", StringComparison.Ordinal) =>
                 "head.classification_head.cls_logits." + name["bbox_head.retina_cls.".Length..],
             _ when name.StartsWith("bbox_head.retina_reg.", StringComparison.Ordinal) =>
@@ -60,6 +73,57 @@ public static partial class TorchVisionNames
             _ => name,
         };
     }
+
+    /// <summary>
+    /// A torchvision tensor in DynDet's layout. Only the R-CNN classifier differs: torchvision puts the background
+    /// class first (C + 1 rows, background at 0; boxes for all C + 1 classes), MMDetection last (background at C;
+    /// boxes for the C foreground classes only).
+    /// </summary>
+    /// <param name="name">The DynDet name the tensor is for.</param>
+    /// <param name="value">The tensor as torchvision stores it (not consumed).</param>
+    /// <returns>A new tensor (caller's scope).</returns>
+    public static Tensor FromTorchVision(string name, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (name.StartsWith(RcnnClassifier, StringComparison.Ordinal))
+        {
+            long rows = value.Size(0);
+            return Tensor.Cat([value.Narrow(0, 1, rows - 1), value.Narrow(0, 0, 1)]);
+        }
+
+        return name.StartsWith(RcnnRegressor, StringComparison.Ordinal) ? value.Narrow(0, 4, value.Size(0) - 4).Clone() : value.Clone();
+    }
+
+    /// <summary>
+    /// A DynDet tensor in torchvision's layout (the inverse of <see cref="FromTorchVision"/>; the background class's
+    /// box rows, which MMDetection's head does not have and torchvision never uses, are zeros).
+    /// </summary>
+    /// <param name="name">The DynDet name of the tensor.</param>
+    /// <param name="value">The tensor (not consumed).</param>
+    /// <returns>A new tensor (caller's scope).</returns>
+    public static Tensor ToTorchVision(string name, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (name.StartsWith(RcnnClassifier, StringComparison.Ordinal))
+        {
+            long rows = value.Size(0);
+            return Tensor.Cat([value.Narrow(0, rows - 1, 1), value.Narrow(0, 0, rows - 1)]);
+        }
+
+        if (name.StartsWith(RcnnRegressor, StringComparison.Ordinal))
+        {
+            long[] shape = value.Shape;
+            shape[0] = 4;
+            return Tensor.Cat([Tensor.Zeros(shape, value.Dtype, value.Device), value]);
+        }
+
+        return value.Clone();
+    }
+
+    private const string RcnnClassifier = "roi_head.bbox_head.fc_cls.";
+    private const string RcnnRegressor = "roi_head.bbox_head.fc_reg.";
 
     [GeneratedRegex(@"^neck\.lateral_convs\.(\d+)\.conv\.(\w+)$")]
     private static partial Regex Lateral();

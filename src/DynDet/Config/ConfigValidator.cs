@@ -15,7 +15,10 @@ namespace DynDet.Config;
 /// </summary>
 public static class ConfigValidator
 {
-    /// <summary>Every leaf key of <see cref="DetectorConfig"/> (sections of nullable sections included), in declaration order.</summary>
+    /// <summary>
+    /// Every leaf key of <see cref="DetectorConfig"/> (sections of nullable sections included), in declaration order; a
+    /// dotted key whose section is a different record in two model types (<c>model.bbox_head.*</c>) appears once per record.
+    /// </summary>
     public static IReadOnlyList<ConfigKey> Keys { get; } = KeysOf(typeof(DetectorConfig), string.Empty).ToArray();
 
     /// <summary>Checks <paramref name="config"/>.</summary>
@@ -95,10 +98,11 @@ public static class ConfigValidator
 
     private static IEnumerable<ConfigKey> KeysOf(Type section, string prefix)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // A key two types share is listed once, unless its section's record differs (each type's bbox_head).
+        var seen = new HashSet<(string, Type)>();
         foreach (var property in VariantsOf(section).SelectMany(PropertiesOf))
         {
-            if (!seen.Add(property.Name))
+            if (!seen.Add((property.Name, property.PropertyType)))
             {
                 continue;
             }
@@ -206,6 +210,15 @@ public static class ConfigValidator
                 NegativeNotAbovePositive("model.bbox_head.assigner", retina.BboxHead.Assigner);
                 OneStridePerLevel("model.bbox_head.anchor.strides", retina.BboxHead.Anchor, retina.Neck);
                 break;
+            case AtssModelConfig atss:
+                if (atss.Style != ImplementationStyle.Mmdetection)
+                {
+                    throw Fail("model.style", "torchvision has no ATSS (use mmdetection)");
+                }
+
+                OneStridePerLevel("model.bbox_head.anchor.strides", atss.BboxHead.Anchor, atss.Neck);
+                GroupsDivideChannels("model.bbox_head", atss.BboxHead.NormGroups, atss.BboxHead.FeatChannels);
+                break;
         }
     }
 
@@ -216,6 +229,15 @@ public static class ConfigValidator
         {
             throw Fail(key, string.Create(CultureInfo.InvariantCulture,
                 $"has {Entries(strides)} but model.neck.num_outs is {levels} (one stride per level)"));
+        }
+    }
+
+    private static void GroupsDivideChannels(string section, int groups, int channels)
+    {
+        if (channels % groups != 0)
+        {
+            throw Fail(section + ".norm_groups", string.Create(CultureInfo.InvariantCulture,
+                $"{groups} does not divide {section}.feat_channels {channels} (GroupNorm needs whole groups)"));
         }
     }
 

@@ -18,7 +18,7 @@ public static class OutOfRangeConfigKeys
     /// <summary>One out-of-range value per ranged key (a few keys have more: list lengths as well as entries).</summary>
     public static IReadOnlyList<OutOfRangeConfigKey> Ranged { get; } =
     [
-        Bad("model.type", "retina", "config model.type: 'retina' is not one of 'faster_rcnn', 'retinanet'"),
+        Bad("model.type", "retina", "config model.type: 'retina' is not one of 'faster_rcnn', 'retinanet', 'atss'"),
         Bad("model.num_classes", "-1", "config model.num_classes: -1 is out of range (must be in [0, 100000])"),
         Bad("model.backbone.depth", "20", "config model.backbone.depth: 20 is not one of 18, 34, 50, 101"),
         Bad("model.backbone.width", "0", "config model.backbone.width: 0 is out of range (must be in (0, 4])"),
@@ -33,6 +33,7 @@ public static class OutOfRangeConfigKeys
         Bad("model.rpn.anchor.octave_base_scale", "0", "config model.rpn.anchor.octave_base_scale: 0 is out of range (must be > 0)"),
         Bad("model.rpn.anchor.scales_per_octave", "0", "config model.rpn.anchor.scales_per_octave: 0 is out of range (must be in [1, 16])"),
         .. RetinaNet(),
+        .. Atss(),
         .. Assigner("model.rpn.assigner"),
         .. Sampler("model.rpn.sampler"),
         .. BoxLoss("model.rpn.loss_box"),
@@ -113,6 +114,13 @@ public static class OutOfRangeConfigKeys
         Bad("model.bbox_head.stacked_convs", "2", "config model.bbox_head: unknown key (model has style, num_classes, backbone, neck, rpn, roi_head, dynamic_rcnn)"),
         Bad("model.rpn.nms_iuo", "0.5",
             "config model.rpn.nms_iuo: unknown key (model.rpn has anchor, assigner, sampler, loss_box, train_proposals, test_proposals)"),
+        Bad("model.bbox_head.norm_groups", "48",
+            "config model.bbox_head.norm_groups: 48 does not divide model.bbox_head.feat_channels 64 (GroupNorm needs whole groups)") with { Preset = AtssPreset },
+        Bad("model.bbox_head.anchor.strides", "[8, 16, 32]",
+            "config model.bbox_head.anchor.strides: has 3 entries but model.neck.num_outs is 5 (one stride per level)") with { Preset = AtssPreset },
+        Bad("model.style", "torchvision", "config model.style: torchvision has no ATSS (use mmdetection)") with { Preset = AtssPreset },
+        Bad("model.bbox_head.assigner.pos_iou_thr", "0.5",
+            "config model.bbox_head.assigner.pos_iou_thr: unknown key (model.bbox_head.assigner has topk)") with { Preset = AtssPreset },
         Bad("trian.lr", "0.1", "config trian: unknown key (the top level has name, load_from, model, data, train)"),
     ];
 
@@ -177,6 +185,39 @@ public static class OutOfRangeConfigKeys
 
     /// <summary>The preset the RetinaNet entries apply to.</summary>
     public const string RetinaNetPreset = "retinanet_r18_cpu";
+
+    /// <summary>The keys only an ATSS has, applied to <c>atss_r18_cpu</c>.</summary>
+    private static OutOfRangeConfigKey[] Atss()
+    {
+        const string h = "model.bbox_head";
+        OutOfRangeConfigKey[] entries =
+        [
+            Bad($"{h}.stacked_convs", "-1", $"config {h}.stacked_convs: -1 is out of range (must be in [0, 16])"),
+            Bad($"{h}.feat_channels", "4097", $"config {h}.feat_channels: 4097 is out of range (must be in [1, 4096])"),
+            Bad($"{h}.norm_groups", "0", $"config {h}.norm_groups: 0 is out of range (must be in [1, 4096])"),
+            Bad($"{h}.anchor.ratios", "[]", $"config {h}.anchor.ratios: has 0 entries (must have at least 1)"),
+            Bad($"{h}.anchor.octave_base_scale", "0", $"config {h}.anchor.octave_base_scale: 0 is out of range (must be > 0)"),
+            Bad($"{h}.anchor.scales_per_octave", "0", $"config {h}.anchor.scales_per_octave: 0 is out of range (must be in [1, 16])"),
+            Bad($"{h}.anchor.strides", "[0, 16, 32, 64, 128]", $"config {h}.anchor.strides[0]: 0 is out of range (must be in [1, 1024])"),
+            Bad($"{h}.anchor.scales", "[0]", $"config {h}.anchor.scales[0]: 0 is out of range (must be > 0)"),
+            Bad($"{h}.assigner.topk", "0", $"config {h}.assigner.topk: 0 is out of range (must be in [1, 1000])"),
+            Bad($"{h}.target_stds", "[0.1, 0.1, 0.2, -0.2]", $"config {h}.target_stds[3]: -0.2 is out of range (must be > 0)"),
+            Bad($"{h}.target_stds", "[0.1, 0.1]", $"config {h}.target_stds: has 2 entries (must have 4)"),
+            Bad($"{h}.loss_cls.alpha", "-0.5", $"config {h}.loss_cls.alpha: -0.5 is out of range (must be in [0, 1])"),
+            Bad($"{h}.loss_cls.gamma", "11", $"config {h}.loss_cls.gamma: 11 is out of range (must be in [0, 10])"),
+            Bad($"{h}.loss_cls.weight", "-2", $"config {h}.loss_cls.weight: -2 is out of range (must be >= 0)"),
+            Bad($"{h}.loss_bbox.weight", "-1", $"config {h}.loss_bbox.weight: -1 is out of range (must be >= 0)"),
+            Bad($"{h}.loss_centerness.weight", "-1", $"config {h}.loss_centerness.weight: -1 is out of range (must be >= 0)"),
+            Bad($"{h}.test.nms_pre", "0", $"config {h}.test.nms_pre: 0 is out of range (must be >= 1)"),
+            Bad($"{h}.test.score_thr", "-0.1", $"config {h}.test.score_thr: -0.1 is out of range (must be in [0, 1])"),
+            Bad($"{h}.test.nms_iou", "1.1", $"config {h}.test.nms_iou: 1.1 is out of range (must be in [0, 1])"),
+            Bad($"{h}.test.max_per_image", "0", $"config {h}.test.max_per_image: 0 is out of range (must be >= 1)"),
+        ];
+        return entries.Select(e => e with { Preset = AtssPreset }).ToArray();
+    }
+
+    /// <summary>The preset the ATSS entries apply to.</summary>
+    public const string AtssPreset = "atss_r18_cpu";
 
     private static OutOfRangeConfigKey[] Assigner(string section) =>
     [

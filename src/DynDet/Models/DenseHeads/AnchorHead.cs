@@ -16,19 +16,26 @@ namespace DynDet.Models.DenseHeads;
 public abstract class AnchorHead : DenseHead
 {
     private readonly AnchorGenerator _anchors;
-    private readonly MaxIouAssigner _assigner;
+    private readonly MaxIouAssigner? _assigner;
+    private readonly AtssAssigner? _atssAssigner;
 
     /// <summary>Creates the shared parts.</summary>
     /// <param name="numClasses">Foreground classes C (≥ 1).</param>
-    /// <param name="options">Anchors, coder, assigner, test settings and conventions.</param>
+    /// <param name="options">Anchors, coder, assigner (MaxIoU or ATSS, exactly one), test settings and conventions.</param>
     protected AnchorHead(int numClasses, AnchorHeadOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numClasses);
+        if ((options.Assigner is null) == (options.AtssAssigner is null))
+        {
+            throw new ArgumentException("an anchor head needs exactly one assigner: MaxIoU (Assigner) or ATSS (AtssAssigner)", nameof(options));
+        }
+
         NumClasses = numClasses;
         Options = options;
+        _assigner = options.Assigner is { } maxIou ? new MaxIouAssigner(maxIou) : null;
+        _atssAssigner = options.AtssAssigner is { } atss ? new AtssAssigner(atss) : null;
         _anchors = new AnchorGenerator(options.Anchors);
-        _assigner = new MaxIouAssigner(options.Assigner);
         Coder = new DeltaXywhBoxCoder(options.Coder);
         AnchorsPerLocation = _anchors.NumBaseAnchors(0);
     }
@@ -56,6 +63,8 @@ public abstract class AnchorHead : DenseHead
     /// <summary>
     /// Targets of every anchor of the batch: per image, the valid anchors are assigned to the gts (every anchor when
     /// the image has none is negative), positives get their gt's label and box, ignored and invalid anchors weight 0.
+    /// The ATSS assigner gets the number of valid anchors of each level (MMDetection's
+    /// <c>get_num_level_anchors_inside</c>, from the shapes: no device read).
     /// </summary>
     public AnchorTargets Targets(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
     {
@@ -79,7 +88,9 @@ public abstract class AnchorHead : DenseHead
                 : null;
             var candidates = valid is null ? all : all.IndexSelect(0, valid);
             var gt = batch.Targets[i];
-            using var assignment = _assigner.Assign(candidates, gt.Boxes, gt.Labels);
+            using var assignment = _atssAssigner is null
+                ? _assigner!.Assign(candidates, gt.Boxes, gt.Labels)
+                : _atssAssigner.Assign(candidates, ValidPerLevel(anchors, featureSizes, batch.Metas[i]), gt.Boxes, gt.Labels);
             var gtInds = assignment.GtIndices;
             var pos = gtInds.Gt(0).NonzeroFlat();
             var posGt = gtInds.IndexSelect(0, pos) - 1;
@@ -110,6 +121,12 @@ public abstract class AnchorHead : DenseHead
         return result;
     }
 
+    // The number of anchors of each level an image trains on: all of them, or those inside its padded area.
+    private int[] ValidPerLevel(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, ImageMeta meta) =>
+        Options.UseValidFlags
+            ? AnchorValidity.ValidCounts(featureSizes, _anchors.Options.Strides, AnchorsPerLocation, meta)
+            : anchors.Select(a => checked((int)a.Size(0))).ToArray();
+
     /// <summary>
     /// The factor each image's per-anchor losses are multiplied by (float (N), caller's scope): 1 / Σ max(#pos, 1) for
     /// every image (MMDetection's average factor), or 1 / (max(1, #pos_i) · N) (torchvision's per-image mean).
@@ -135,12 +152,27 @@ public abstract class AnchorHead : DenseHead
     /// <see cref="AnchorHeadOptions.Candidates"/>, decoded and clipped to each resized image, mapped to original pixels,
     /// per-class NMS, best first.
     /// </summary>
-    public IReadOnlyList<ImageDetections> PostProcess(Tensor[] logits, Tensor[] deltas, Tensor[] anchors, IReadOnlyList<ImageMeta> metas)
+    /// <param name="logits">Class logits per level (N, A_l, C).</param>
+    /// <param name="deltas">Deltas per level (N, A_l, 4).</param>
+    /// <param name="anchors">Anchors per level (A_l, 4).</param>
+    /// <param name="metas">The images' sizes.</param>
+    /// <param name="scoreFactorLogits">
+    /// Null, or per level (N, A_l) logits of a score factor (ATSS's centerness; only with
+    /// <see cref="DenseCandidateRule.TopAnchors"/>): then, as MMDetection 2.x's <c>ATSSHead._get_bboxes_single</c>, each
+    /// level's candidates are the anchors with the highest <c>max_c(σ(cls_c) · σ(factor))</c>, the score threshold still
+    /// applies to the raw class score, and the score kept and ranked by NMS is <c>σ(cls) · σ(factor)</c>.
+    /// </param>
+    public IReadOnlyList<ImageDetections> PostProcess(Tensor[] logits, Tensor[] deltas, Tensor[] anchors, IReadOnlyList<ImageMeta> metas,
+        Tensor[]? scoreFactorLogits = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(deltas);
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(metas);
+        if (scoreFactorLogits is not null && Options.Candidates != DenseCandidateRule.TopAnchors)
+        {
+            throw new ArgumentException("score factors need MMDetection's candidate rule (TopAnchors)", nameof(scoreFactorLogits));
+        }
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
         var test = Options.Test;
@@ -154,25 +186,30 @@ public abstract class AnchorHead : DenseHead
             {
                 var levelBoxes = new Tensor[logits.Length];
                 var levelScores = new Tensor[logits.Length];
+                var levelFactors = new Tensor[logits.Length];
                 for (int l = 0; l < logits.Length; l++)
                 {
                     var s = logits[l].Select(0, i).Sigmoid();
+                    var f = scoreFactorLogits?[l].Select(0, i).Sigmoid();
                     var d = deltas[l].Select(0, i);
                     var a = anchors[l];
                     if (test.NmsPre < s.Size(0))
                     {
-                        var (_, top) = s.Amax(1).TopK(test.NmsPre, 0);
+                        var ranking = f is null ? s.Amax(1) : (s * f.Unsqueeze(1)).Amax(1);
+                        var (_, top) = ranking.TopK(test.NmsPre, 0);
                         s = s.IndexSelect(0, top);
+                        f = f?.IndexSelect(0, top);
                         d = d.IndexSelect(0, top);
                         a = a.IndexSelect(0, top);
                     }
 
                     levelBoxes[l] = Coder.Decode(a, d, shape);
                     levelScores[l] = s;
+                    levelFactors[l] = f!;
                 }
 
                 (boxes, scores, labels) = BatchedNms.MultiClass(meta.MapToOriginal(Tensor.Cat(levelBoxes)), Tensor.Cat(levelScores),
-                    test.ScoreThr, test.NmsIou, test.MaxPerImage);
+                    test.ScoreThr, test.NmsIou, test.MaxPerImage, scoreFactorLogits is null ? null : Tensor.Cat(levelFactors));
             }
             else
             {

@@ -15,8 +15,14 @@ public sealed record AnchorHeadOptions
     /// <summary>Box coder options.</summary>
     public required DeltaXywhBoxCoderOptions Coder { get; init; }
 
-    /// <summary>Anchor assigner options.</summary>
-    public required MaxIouAssignerOptions Assigner { get; init; }
+    /// <summary>MaxIoU anchor assigner options (RetinaNet); null when <see cref="AtssAssigner"/> is set instead.</summary>
+    public MaxIouAssignerOptions? Assigner { get; init; }
+
+    /// <summary>
+    /// ATSS assigner options (SPEC §5.2): when set (and <see cref="Assigner"/> is null), each image's valid anchors are
+    /// assigned by <see cref="AtssAssigner"/> with the number of valid anchors of each level.
+    /// </summary>
+    public AtssAssignerOptions? AtssAssigner { get; init; }
 
     /// <summary>Test-time post-processing settings.</summary>
     public required DenseTestConfig Test { get; init; }

@@ -53,5 +53,23 @@ public static class AnchorValidity
         return scope.MoveToOuter(Tensor.Cat(masks).NonzeroFlat());
     }
 
+    /// <summary>
+    /// How many anchors of each level are valid for one image (the levels' valid grid locations × anchors per location),
+    /// in the order of <paramref name="featureSizes"/>; what <see cref="ValidIndices"/> selects, counted from the shapes.
+    /// </summary>
+    /// <param name="featureSizes">(H, W) of each level's map.</param>
+    /// <param name="strides">Stride of each level in pixels.</param>
+    /// <param name="anchorsPerLocation">Anchors per grid location (A).</param>
+    /// <param name="meta">The image's sizes.</param>
+    public static int[] ValidCounts(IReadOnlyList<(long Height, long Width)> featureSizes, IReadOnlyList<int> strides,
+        int anchorsPerLocation, ImageMeta meta)
+    {
+        ArgumentNullException.ThrowIfNull(featureSizes);
+        ArgumentNullException.ThrowIfNull(strides);
+        ArgumentNullException.ThrowIfNull(meta);
+        return featureSizes.Select((size, l) => checked((int)(ValidCount(meta.PadHeight, strides[l], size.Height)
+            * ValidCount(meta.PadWidth, strides[l], size.Width) * anchorsPerLocation))).ToArray();
+    }
+
     private static long ValidCount(long padded, int stride, long size) => Math.Min((long)Math.Ceiling(padded / (double)stride), size);
 }

@@ -36,6 +36,7 @@ public static class DetectorFactory
         {
             TwoStageModelConfig twoStage => BuildTwoStage(config, twoStage, classNames),
             RetinaNetModelConfig retina => BuildRetinaNet(config, retina, classNames),
+            AtssModelConfig atss => BuildAtss(config, atss, classNames),
             _ => throw new InputException(
                 $"config model.type: '{model.Type}' is not a detector DynDet builds (types: {string.Join(", ", Types)})"),
         };
@@ -163,6 +164,39 @@ public static class DetectorFactory
             backbone = Backbone(model.Backbone);
             neck = Neck(model.Neck, backbone);
             dense = new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options);
+            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
+        }
+        catch
+        {
+            dense?.Dispose();
+            neck?.Dispose();
+            backbone?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// ATSS (SPEC §5): MMDetection's conventions only (torchvision has no ATSS; the config validator refuses its style):
+    /// octave anchors, the coder with the head's target stds, the ATSS assigner, valid flags, <c>Σ max(#pos, 1)</c>.
+    /// </summary>
+    private static BuiltDetector BuildAtss(DetectorConfig config, AtssModelConfig model, IReadOnlyList<string> classNames)
+    {
+        var head = model.BboxHead;
+        var options = new AnchorHeadOptions
+        {
+            Anchors = DenseAnchors(head.Anchor, torchvision: false),
+            Coder = DeltaXywhBoxCoderOptions.RCnn with { Stds = head.TargetStds },
+            AtssAssigner = head.Assigner.ToOptions(),
+            Test = head.Test,
+        };
+        ResNet? backbone = null;
+        Fpn? neck = null;
+        AtssHead? dense = null;
+        try
+        {
+            backbone = Backbone(model.Backbone);
+            neck = Neck(model.Neck, backbone);
+            dense = new AtssHead(model.Neck.OutChannels, classNames.Count, head, options);
             return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
         }
         catch

@@ -1,0 +1,245 @@
+using DynDet.Assignment;
+using DynDet.Config;
+using DynDet.Data;
+using DynDet.Losses;
+using DynDet.Models.Layers;
+using DynDet.Models.RoIHeads;
+using DynDet.Torch;
+using DynDet.Torch.NN;
+
+namespace DynDet.Models.DenseHeads;
+
+/// <summary>
+/// MMDetection 2.x's <c>ATSSHead</c> (SPEC §5): on every level, with shared weights, a classification tower and a box
+/// tower of <c>stacked_convs</c> 3×3 conv + GroupNorm + ReLU layers, then <c>atss_cls</c> (A·C sigmoid logits),
+/// <c>atss_reg</c> (A·4 deltas, times the level's learnable <c>scales.l</c>, no exp) and <c>atss_centerness</c> (A logits,
+/// from the box tower), 3×3. Init N(0, 0.01), the classifier's bias at the prior probability 0.01.
+/// <para>
+/// Loss (<c>ATSSHead.loss</c> / <c>loss_single</c>): each image's valid anchors are assigned by ATSS (the anchor head's
+/// target step with <see cref="AnchorHeadOptions.AtssAssigner"/>) with a pseudo sampler; the sigmoid focal loss over
+/// every valid anchor and the centerness BCE over the positives are divided by
+/// <c>num_total_samples = Σ_images max(#pos, 1)</c>; the GIoU loss (weight 2) between the decoded predicted box and
+/// the decoded target box (the gt encoded and decoded again, as MMDetection does) is weighted by the centerness
+/// target and divided by <c>max(Σ centerness targets over all levels and images, 1)</c> (MMDetection's
+/// <c>bbox_avg_factor</c>, clamped at 1). Every term is returned per level.
+/// </para>
+/// <para>
+/// Test: per level the 1000 anchors with the highest <c>max_c(σ(cls_c)·σ(centerness))</c>; the score threshold on the
+/// raw class score; the final score <c>σ(cls)·σ(centerness)</c>; per-class NMS (IoU 0.6); the best 100
+/// (<see cref="AnchorHead.PostProcess"/> with score factors). Parameter names are MMDetection's
+/// (<c>cls_convs.0.conv.weight</c>, <c>cls_convs.0.gn.weight</c>, <c>atss_cls.weight</c>, <c>scales.0.scale</c>, …).
+/// </para>
+/// </summary>
+public sealed class AtssHead : AnchorHead
+{
+    /// <summary>The prior foreground probability the classifier's bias starts at (π = 0.01).</summary>
+    public const double PriorProbability = 0.01;
+
+    private readonly ModuleList<ConvModule> _clsConvs;
+    private readonly ModuleList<ConvModule> _regConvs;
+    private readonly Conv2d _cls;
+    private readonly Conv2d _reg;
+    private readonly Conv2d _centerness;
+    private readonly ModuleList<Scale> _scales;
+    private readonly SigmoidFocalLoss _focal;
+    private readonly GiouLoss _giou;
+    private readonly BinaryCrossEntropyLoss _centernessLoss;
+
+    /// <summary>Creates the head.</summary>
+    /// <param name="inChannels">Channels of the pyramid maps.</param>
+    /// <param name="numClasses">Foreground classes C.</param>
+    /// <param name="config">Tower sizes and losses.</param>
+    /// <param name="options">Anchors, coder, the ATSS assigner, test settings and conventions.</param>
+    public AtssHead(int inChannels, int numClasses, AtssHeadConfig config, AnchorHeadOptions options)
+        : base(numClasses, options)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (options.AtssAssigner is null)
+        {
+            throw new ArgumentException("the ATSS head needs the ATSS assigner (AnchorHeadOptions.AtssAssigner)", nameof(options));
+        }
+
+        Config = config;
+        _clsConvs = RegisterModule("cls_convs", new ModuleList<ConvModule>());
+        _regConvs = RegisterModule("reg_convs", new ModuleList<ConvModule>());
+        for (int i = 0; i < config.StackedConvs; i++)
+        {
+            int channels = i == 0 ? inChannels : config.FeatChannels;
+            _clsConvs.Add(new ConvModule(channels, config.FeatChannels, 3, 1, 1, config.NormGroups));
+            _regConvs.Add(new ConvModule(channels, config.FeatChannels, 3, 1, 1, config.NormGroups));
+        }
+
+        int towerOut = config.StackedConvs > 0 ? config.FeatChannels : inChannels;
+        _cls = RegisterModule("atss_cls", new Conv2d(towerOut, AnchorsPerLocation * numClasses, 3, 1, 1));
+        _reg = RegisterModule("atss_reg", new Conv2d(towerOut, AnchorsPerLocation * 4, 3, 1, 1));
+        _centerness = RegisterModule("atss_centerness", new Conv2d(towerOut, AnchorsPerLocation, 3, 1, 1));
+        _scales = RegisterModule("scales", new ModuleList<Scale>());
+        foreach (var _ in options.Anchors.Strides)
+        {
+            _scales.Add(new Scale(1.0));
+        }
+
+        foreach (var conv in _clsConvs.Concat(_regConvs).Select(c => c.Conv))
+        {
+            Init.Normal_(conv.Weight, 0, 0.01);
+        }
+
+        foreach (var conv in new[] { _cls, _reg, _centerness })
+        {
+            Init.Normal_(conv.Weight, 0, 0.01);
+            Init.Zeros_(conv.Bias!);
+        }
+
+        Init.Constant_(_cls.Bias!, Init.BiasForPriorProbability(PriorProbability));
+        _focal = new SigmoidFocalLoss(config.LossCls.Alpha, config.LossCls.Gamma, config.LossCls.Weight);
+        _giou = new GiouLoss(GiouLoss.DefaultEps, config.LossBbox.Weight);
+        _centernessLoss = new BinaryCrossEntropyLoss(config.LossCenterness.Weight);
+    }
+
+    /// <summary>The configuration.</summary>
+    public AtssHeadConfig Config { get; }
+
+    /// <summary>
+    /// Per level: class logits (N, H·W·A, C), deltas (N, H·W·A, 4) (already multiplied by the level's scale) and
+    /// centerness logits (N, H·W·A), location-major then anchor, as the anchors.
+    /// </summary>
+    public (Tensor[] Logits, Tensor[] Deltas, Tensor[] Centerness) Forward(Tensor[] features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.Length != _scales.Count)
+        {
+            throw new ArgumentException($"the head has {_scales.Count} levels but got {features.Length} maps", nameof(features));
+        }
+
+        using var scope = Engine.NewDisposeScope();
+        var logits = new Tensor[features.Length];
+        var deltas = new Tensor[features.Length];
+        var centerness = new Tensor[features.Length];
+        for (int level = 0; level < features.Length; level++)
+        {
+            var cls = features[level];
+            var reg = features[level];
+            for (int i = 0; i < _clsConvs.Count; i++)
+            {
+                cls = _clsConvs[i].Forward(cls);
+                reg = _regConvs[i].Forward(reg);
+            }
+
+            long n = cls.Size(0);
+            logits[level] = scope.MoveToOuter(_cls.Forward(cls).Permute(0, 2, 3, 1).Reshape(n, -1, NumClasses));
+            deltas[level] = scope.MoveToOuter(_scales[level].Forward(_reg.Forward(reg)).Permute(0, 2, 3, 1).Reshape(n, -1, 4));
+            centerness[level] = scope.MoveToOuter(_centerness.Forward(reg).Permute(0, 2, 3, 1).Reshape(n, -1));
+        }
+
+        return (logits, deltas, centerness);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, Tensor> Loss(Tensor[] features, DetectionBatch batch, StepContext context)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = Engine.NewDisposeScope();
+        var (logits, deltas, centerness) = Forward(features);
+        var sizes = features.Select(f => (f.Size(2), f.Size(3))).ToArray();
+        var anchors = Anchors(sizes, (batch.Images.Size(2), batch.Images.Size(3)), batch.Images.Device);
+        var losses = Losses(logits, deltas, centerness, anchors, sizes, batch);
+        return new Dictionary<string, Tensor>
+        {
+            ["loss_cls"] = scope.MoveToOuter(losses.Classification),
+            ["loss_bbox"] = scope.MoveToOuter(losses.Box),
+            ["loss_centerness"] = scope.MoveToOuter(losses.Centerness),
+        };
+    }
+
+    /// <summary>
+    /// The focal, GIoU and centerness losses per level (1-d tensors of L values) of the given outputs, as MMDetection
+    /// 2.x's <c>ATSSHead.loss</c>: targets by <see cref="AnchorHead.Targets"/> (ATSS on each image's valid anchors),
+    /// element losses summed per level in one scatter-add each, divided by the global normalisers. No host read.
+    /// </summary>
+    /// <param name="logits">Class logits per level (N, A_l, C).</param>
+    /// <param name="deltas">Deltas per level (N, A_l, 4).</param>
+    /// <param name="centerness">Centerness logits per level (N, A_l).</param>
+    /// <param name="anchors">Anchors per level (A_l, 4).</param>
+    /// <param name="featureSizes">(H, W) of each level's map.</param>
+    /// <param name="batch">The images' gts and sizes.</param>
+    public (Tensor Classification, Tensor Box, Tensor Centerness) Losses(Tensor[] logits, Tensor[] deltas, Tensor[] centerness,
+        Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(deltas);
+        ArgumentNullException.ThrowIfNull(centerness);
+        ArgumentNullException.ThrowIfNull(anchors);
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = Engine.NewDisposeScope();
+        var device = logits[0].Device;
+        int numLevels = anchors.Length;
+        var targets = Targets(anchors, featureSizes, batch);
+        var levelIds = LevelIds(anchors);
+        long perImage = levelIds.Size(0);
+        var anchorLevels = levelIds.Repeat(batch.Count);
+        var anchorImages = Tensor.Arange(batch.Count, ScalarType.Int64, device).Unsqueeze(1).Expand(batch.Count, perImage).Reshape(-1);
+        // 1 / num_total_samples for every image: MMDetection's Σ_images max(#pos, 1) (≥ 1 with one image or more).
+        var normalisers = ImageNormalisers(targets.PosCount, device);
+
+        // Focal loss on every (anchor, class) pair of the valid anchors; a background anchor's targets are all zero.
+        var flatLogits = Tensor.Cat(logits, 1).Reshape(-1, NumClasses);
+        var focal = _focal.Elementwise(flatLogits, targets.Labels, targets.LabelWeights).Sum(1);
+        var clsLevels = LevelSum.Of(focal * normalisers.IndexSelect(0, anchorImages), anchorLevels, numLevels);
+
+        var posLevels = anchorLevels.IndexSelect(0, targets.PosIndex);
+        var posAnchors = Tensor.Cat(anchors).Repeat(batch.Count, 1).IndexSelect(0, targets.PosIndex);
+        var allDeltas = Tensor.Cat(deltas, 1).Reshape(-1, 4);
+        var allCenterness = Tensor.Cat(centerness, 1).Reshape(-1);
+        Tensor targetBoxes, centernessTargets;
+        using (Engine.NoGrad())
+        {
+            // MMDetection stores the encoded deltas as the target and decodes them again (no clip) for the loss.
+            targetBoxes = Coder.Decode(posAnchors, Coder.Encode(posAnchors, targets.PosGtBoxes));
+            centernessTargets = CenternessTarget(posAnchors, targetBoxes);
+        }
+
+        var predictedBoxes = Coder.Decode(posAnchors, allDeltas.IndexSelect(0, targets.PosIndex));
+        var giou = _giou.Elementwise(predictedBoxes, targetBoxes, centernessTargets);
+        var boxAverage = centernessTargets.Sum().ClampMin(1.0);
+        // With no positive the box and centerness terms are zeros that still reach their branches (MMDetection's
+        // bbox_pred.sum() * 0 and centerness.sum() * 0).
+        var boxLevels = LevelSum.Of(giou, posLevels, numLevels) / boxAverage + allDeltas.Sum() * 0.0;
+        var bce = _centernessLoss.Elementwise(allCenterness.IndexSelect(0, targets.PosIndex), centernessTargets)
+            * normalisers.IndexSelect(0, targets.PosImage);
+        var centernessLevels = LevelSum.Of(bce, posLevels, numLevels) + allCenterness.Sum() * 0.0;
+        return (scope.MoveToOuter(clsLevels), scope.MoveToOuter(boxLevels), scope.MoveToOuter(centernessLevels));
+    }
+
+    /// <summary>
+    /// ATSS's centerness target (MMDetection's <c>ATSSHead.centerness_target</c>): the FCOS centerness of each anchor's
+    /// centre within its (decoded) gt box, <c>sqrt(min(l, r)/max(l, r) · min(t, b)/max(t, b))</c>, shape (P). Meant for
+    /// positives, whose centres lie inside their gts.
+    /// </summary>
+    /// <param name="anchors">(P, 4) anchors.</param>
+    /// <param name="gtBoxes">(P, 4) their gt boxes.</param>
+    public static Tensor CenternessTarget(Tensor anchors, Tensor gtBoxes)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        ArgumentNullException.ThrowIfNull(gtBoxes);
+        using var scope = Engine.NewDisposeScope();
+        var cx = (anchors.Select(1, 2) + anchors.Select(1, 0)) / 2.0;
+        var cy = (anchors.Select(1, 3) + anchors.Select(1, 1)) / 2.0;
+        var distances = Tensor.Stack([cx - gtBoxes.Select(1, 0), cy - gtBoxes.Select(1, 1), gtBoxes.Select(1, 2) - cx,
+            gtBoxes.Select(1, 3) - cy], 1);
+        return scope.MoveToOuter(FcosTargetAssigner.CenternessTarget(distances));
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ImageDetections> Predict(Tensor[] features, DetectionBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        var (logits, deltas, centerness) = Forward(features);
+        var sizes = features.Select(f => (f.Size(2), f.Size(3))).ToArray();
+        var anchors = Anchors(sizes, (batch.Images.Size(2), batch.Images.Size(3)), batch.Images.Device);
+        return PostProcess(logits, deltas, anchors, batch.Metas, centerness);
+    }
+}

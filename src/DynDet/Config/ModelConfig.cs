@@ -5,13 +5,14 @@ namespace DynDet.Config;
 
 /// <summary>
 /// The detector, polymorphic on its <c>type</c> key (MMDetection's detector names): <c>faster_rcnn</c>
-/// (<see cref="TwoStageModelConfig"/>, the default when a config gives no type) or <c>retinanet</c>
-/// (<see cref="RetinaNetModelConfig"/>). Each type has its own sections; a key of another type's section is an
+/// (<see cref="TwoStageModelConfig"/>, the default when a config gives no type), <c>retinanet</c>
+/// (<see cref="RetinaNetModelConfig"/>) or <c>fcos</c> (<see cref="FcosModelConfig"/>). Each type has its own sections; a key of another type's section is an
 /// unknown key. What every detector has: the implementation style, the class count, the backbone and the neck.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = TypeKey)]
 [JsonDerivedType(typeof(TwoStageModelConfig), "faster_rcnn")]
 [JsonDerivedType(typeof(RetinaNetModelConfig), "retinanet")]
+[JsonDerivedType(typeof(FcosModelConfig), "fcos")]
 public abstract record ModelConfig
 {
     /// <summary>The JSON key that selects the detector type.</summary>
@@ -25,7 +26,7 @@ public abstract record ModelConfig
         .GetCustomAttributes<JsonDerivedTypeAttribute>()
         .ToDictionary(a => (string)a.TypeDiscriminator!, a => a.DerivedType, StringComparer.Ordinal);
 
-    /// <summary>Detector type: <c>faster_rcnn</c> (default) or <c>retinanet</c>.</summary>
+    /// <summary>Detector type: <c>faster_rcnn</c> (default), <c>retinanet</c> or <c>fcos</c>.</summary>
     [JsonIgnore]
     public abstract string Type { get; }
 

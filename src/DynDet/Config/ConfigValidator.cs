@@ -98,7 +98,8 @@ public static class ConfigValidator
 
     private static IEnumerable<ConfigKey> KeysOf(Type section, string prefix)
     {
-        // A key two types share is listed once, unless its section's record differs (each type's bbox_head).
+        // A key that two variants declare with the same type is listed once; with different types (each detector's
+        // bbox_head) once per type, so every variant's keys are checked.
         var seen = new HashSet<(string, Type)>();
         foreach (var property in VariantsOf(section).SelectMany(PropertiesOf))
         {
@@ -219,6 +220,56 @@ public static class ConfigValidator
                 OneStridePerLevel("model.bbox_head.anchor.strides", atss.BboxHead.Anchor, atss.Neck);
                 GroupsDivideChannels("model.bbox_head", atss.BboxHead.NormGroups, atss.BboxHead.FeatChannels);
                 break;
+            case FcosModelConfig fcos:
+                CheckFcos(fcos);
+                break;
+        }
+    }
+
+    private static void CheckFcos(FcosModelConfig model)
+    {
+        var head = model.BboxHead;
+        int strides = head.Strides.Count, levels = model.Neck.NumOuts;
+        if (strides != levels)
+        {
+            throw Fail("model.bbox_head.strides", string.Create(CultureInfo.InvariantCulture,
+                $"has {Entries(strides)} but model.neck.num_outs is {levels} (one stride per level)"));
+        }
+
+        if (head.RegressRanges.Count != strides)
+        {
+            throw Fail("model.bbox_head.regress_ranges", string.Create(CultureInfo.InvariantCulture,
+                $"has {Entries(head.RegressRanges.Count)} but model.bbox_head.strides has {strides} (one range per level)"));
+        }
+
+        for (int i = 0; i < head.RegressRanges.Count; i++)
+        {
+            var range = head.RegressRanges[i];
+            if (range[0] > range[1])
+            {
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"model.bbox_head.regress_ranges[{i}]"),
+                    string.Create(CultureInfo.InvariantCulture, $"[{range[0]}, {range[1]}] is not ordered (low must be <= high)"));
+            }
+        }
+
+        if (head.Norm == HeadNorm.GroupNorm && head.StackedConvs > 0 && head.FeatChannels % FcosHeadConfig.GroupNormGroups != 0)
+        {
+            throw Fail("model.bbox_head.feat_channels", string.Create(CultureInfo.InvariantCulture,
+                $"{head.FeatChannels} is not a multiple of {FcosHeadConfig.GroupNormGroups} (the group norm's groups; or set model.bbox_head.norm to none)"));
+        }
+
+        if (model.Style == ImplementationStyle.Torchvision)
+        {
+            // torchvision's FCOSHead has one shape: relu distances in anchor sizes, centerness on the box tower.
+            if (!head.NormOnBbox)
+            {
+                throw Fail("model.bbox_head.norm_on_bbox", "false, but torchvision's FCOS head (model.style torchvision) predicts relu distances in strides (set it true)");
+            }
+
+            if (!head.CenternessOnReg)
+            {
+                throw Fail("model.bbox_head.centerness_on_reg", "false, but torchvision's FCOS head (model.style torchvision) predicts centerness from the box tower (set it true)");
+            }
         }
     }
 

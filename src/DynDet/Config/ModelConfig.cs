@@ -6,12 +6,14 @@ namespace DynDet.Config;
 /// <summary>
 /// The detector, polymorphic on its <c>type</c> key (MMDetection's detector names): <c>faster_rcnn</c>
 /// (<see cref="TwoStageModelConfig"/>, the default when a config gives no type), <c>retinanet</c>
-/// (<see cref="RetinaNetModelConfig"/>) or <c>atss</c> (<see cref="AtssModelConfig"/>). Each type has its own sections; a key of another type's section is an
+/// (<see cref="RetinaNetModelConfig"/>), <c>fcos</c> (<see cref="FcosModelConfig"/>) or <c>atss</c> (<see cref="AtssModelConfig"/>).
+/// Each type has its own sections; a key of another type's section is an
 /// unknown key. What every detector has: the implementation style, the class count, the backbone and the neck.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = TypeKey)]
 [JsonDerivedType(typeof(TwoStageModelConfig), "faster_rcnn")]
 [JsonDerivedType(typeof(RetinaNetModelConfig), "retinanet")]
+[JsonDerivedType(typeof(FcosModelConfig), "fcos")]
 [JsonDerivedType(typeof(AtssModelConfig), "atss")]
 public abstract record ModelConfig
 {
@@ -26,7 +28,7 @@ public abstract record ModelConfig
         .GetCustomAttributes<JsonDerivedTypeAttribute>()
         .ToDictionary(a => (string)a.TypeDiscriminator!, a => a.DerivedType, StringComparer.Ordinal);
 
-    /// <summary>Detector type: <c>faster_rcnn</c> (default), <c>retinanet</c> or <c>atss</c>.</summary>
+    /// <summary>Detector type: <c>faster_rcnn</c> (default), <c>retinanet</c>, <c>fcos</c> or <c>atss</c>.</summary>
     [JsonIgnore]
     public abstract string Type { get; }
 

@@ -18,7 +18,7 @@ public static class OutOfRangeConfigKeys
     /// <summary>One out-of-range value per ranged key (a few keys have more: list lengths as well as entries).</summary>
     public static IReadOnlyList<OutOfRangeConfigKey> Ranged { get; } =
     [
-        Bad("model.type", "retina", "config model.type: 'retina' is not one of 'faster_rcnn', 'retinanet', 'atss'"),
+        Bad("model.type", "retina", "config model.type: 'retina' is not one of 'faster_rcnn', 'retinanet', 'fcos', 'atss'"),
         Bad("model.num_classes", "-1", "config model.num_classes: -1 is out of range (must be in [0, 100000])"),
         Bad("model.backbone.depth", "20", "config model.backbone.depth: 20 is not one of 18, 34, 50, 101"),
         Bad("model.backbone.width", "0", "config model.backbone.width: 0 is out of range (must be in (0, 4])"),
@@ -33,6 +33,7 @@ public static class OutOfRangeConfigKeys
         Bad("model.rpn.anchor.octave_base_scale", "0", "config model.rpn.anchor.octave_base_scale: 0 is out of range (must be > 0)"),
         Bad("model.rpn.anchor.scales_per_octave", "0", "config model.rpn.anchor.scales_per_octave: 0 is out of range (must be in [1, 16])"),
         .. RetinaNet(),
+        .. Fcos(),
         .. Atss(),
         .. Assigner("model.rpn.assigner"),
         .. Sampler("model.rpn.sampler"),
@@ -111,6 +112,7 @@ public static class OutOfRangeConfigKeys
             "config model.bbox_head.anchor.strides: has 4 entries but model.neck.num_outs is 5 (one stride per level)") with { Preset = RetinaNetPreset },
         Bad("model.rpn.anchor.scales", "[8]",
             "config model.rpn: unknown key (model has style, num_classes, backbone, neck, bbox_head)") with { Preset = RetinaNetPreset },
+        .. FcosRules(),
         Bad("model.bbox_head.stacked_convs", "2", "config model.bbox_head: unknown key (model has style, num_classes, backbone, neck, rpn, roi_head, dynamic_rcnn)"),
         Bad("model.rpn.nms_iuo", "0.5",
             "config model.rpn.nms_iuo: unknown key (model.rpn has anchor, assigner, sampler, loss_box, train_proposals, test_proposals)"),
@@ -185,6 +187,65 @@ public static class OutOfRangeConfigKeys
 
     /// <summary>The preset the RetinaNet entries apply to.</summary>
     public const string RetinaNetPreset = "retinanet_r18_cpu";
+
+    /// <summary>The preset the FCOS entries apply to.</summary>
+    public const string FcosPreset = "fcos_r18_cpu";
+
+    /// <summary>The keys only an FCOS has (and its own copies of the shared head sections), applied to <c>fcos_r18_cpu</c>.</summary>
+    private static OutOfRangeConfigKey[] Fcos()
+    {
+        const string h = "model.bbox_head";
+        OutOfRangeConfigKey[] entries =
+        [
+            Bad($"{h}.stacked_convs", "-1", $"config {h}.stacked_convs: -1 is out of range (must be in [0, 16])"),
+            Bad($"{h}.feat_channels", "4097", $"config {h}.feat_channels: 4097 is out of range (must be in [1, 4096])"),
+            Bad($"{h}.strides", "[8, 16, 32, 64, 0]", $"config {h}.strides[4]: 0 is out of range (must be in [1, 1024])"),
+            Bad($"{h}.strides", "[]", $"config {h}.strides: has 0 entries (must have at least 1)"),
+            Bad($"{h}.regress_ranges", "[[-1, 64], [64, 128], [128, 256], [256, 512], [512, 1e9]]",
+                $"config {h}.regress_ranges[4][1]: 1000000000 is out of range (must be in [-1, 100000000])"),
+            Bad($"{h}.regress_ranges", "[[-1, 64, 128]]", $"config {h}.regress_ranges[0]: has 3 entries (must have 2)"),
+            Bad($"{h}.regress_ranges", "[]", $"config {h}.regress_ranges: has 0 entries (must have at least 1)"),
+            Bad($"{h}.center_sample_radius", "0", $"config {h}.center_sample_radius: 0 is out of range (must be in (0, 16])"),
+            Bad($"{h}.loss_cls.alpha", "-0.5", $"config {h}.loss_cls.alpha: -0.5 is out of range (must be in [0, 1])"),
+            Bad($"{h}.loss_cls.gamma", "11", $"config {h}.loss_cls.gamma: 11 is out of range (must be in [0, 10])"),
+            Bad($"{h}.loss_cls.weight", "-2", $"config {h}.loss_cls.weight: -2 is out of range (must be >= 0)"),
+            Bad($"{h}.loss_bbox.weight", "-1", $"config {h}.loss_bbox.weight: -1 is out of range (must be >= 0)"),
+            Bad($"{h}.loss_centerness.weight", "-1", $"config {h}.loss_centerness.weight: -1 is out of range (must be >= 0)"),
+            Bad($"{h}.test.nms_pre", "-1", $"config {h}.test.nms_pre: -1 is out of range (must be >= 1)"),
+            Bad($"{h}.test.score_thr", "-0.1", $"config {h}.test.score_thr: -0.1 is out of range (must be in [0, 1])"),
+            Bad($"{h}.test.nms_iou", "1.1", $"config {h}.test.nms_iou: 1.1 is out of range (must be in [0, 1])"),
+            Bad($"{h}.test.max_per_image", "-1", $"config {h}.test.max_per_image: -1 is out of range (must be >= 1)"),
+        ];
+        return entries.Select(e => e with { Preset = FcosPreset }).ToArray();
+    }
+
+    /// <summary>FCOS's rules across keys and its enums, on <c>fcos_r18_cpu</c> (and <c>fcos_r50</c> for torchvision's).</summary>
+    private static OutOfRangeConfigKey[] FcosRules()
+    {
+        const string h = "model.bbox_head";
+        OutOfRangeConfigKey[] entries =
+        [
+            Bad($"{h}.strides", "[8, 16, 32, 64]", $"config {h}.strides: has 4 entries but model.neck.num_outs is 5 (one stride per level)"),
+            Bad($"{h}.regress_ranges", "[[-1, 64], [64, 128]]",
+                $"config {h}.regress_ranges: has 2 entries but {h}.strides has 5 (one range per level)"),
+            Bad($"{h}.regress_ranges", "[[-1, 64], [128, 64], [128, 256], [256, 512], [512, 1e8]]",
+                $"config {h}.regress_ranges[1]: [128, 64] is not ordered (low must be <= high)"),
+            Bad($"{h}.feat_channels", "48",
+                $"config {h}.feat_channels: 48 is not a multiple of 32 (the group norm's groups; or set {h}.norm to none)"),
+            Bad($"{h}.norm", "batch_norm", $"config {h}.norm: expected one of none, group_norm, got \"batch_norm\""),
+            Bad($"{h}.loss_bbox.type", "l1", $"config {h}.loss_bbox.type: expected one of iou, giou, got \"l1\""),
+            Bad($"{h}.anchor.strides", "[8]",
+                $"config {h}.anchor: unknown key ({h} has stacked_convs, feat_channels, strides, regress_ranges, center_sampling, center_sample_radius, norm_on_bbox, centerness_on_reg, conv_bias, norm, loss_cls, loss_bbox, loss_centerness, test)"),
+        ];
+        return
+        [
+            .. entries.Select(e => e with { Preset = FcosPreset }),
+            Bad($"{h}.norm_on_bbox", "false",
+                $"config {h}.norm_on_bbox: false, but torchvision's FCOS head (model.style torchvision) predicts relu distances in strides (set it true)") with { Preset = "fcos_r50" },
+            Bad($"{h}.centerness_on_reg", "false",
+                $"config {h}.centerness_on_reg: false, but torchvision's FCOS head (model.style torchvision) predicts centerness from the box tower (set it true)") with { Preset = "fcos_r50" },
+        ];
+    }
 
     /// <summary>The keys only an ATSS has, applied to <c>atss_r18_cpu</c>.</summary>
     private static OutOfRangeConfigKey[] Atss()

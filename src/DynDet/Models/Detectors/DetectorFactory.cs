@@ -37,6 +37,7 @@ public static class DetectorFactory
             TwoStageModelConfig twoStage => BuildTwoStage(config, twoStage, classNames),
             RetinaNetModelConfig retina => BuildRetinaNet(config, retina, classNames),
             AtssModelConfig atss => BuildAtss(config, atss, classNames),
+            FcosModelConfig fcos => BuildFcos(config, fcos, classNames),
             _ => throw new InputException(
                 $"config model.type: '{model.Type}' is not a detector DynDet builds (types: {string.Join(", ", Types)})"),
         };
@@ -164,6 +165,38 @@ public static class DetectorFactory
             backbone = Backbone(model.Backbone);
             neck = Neck(model.Neck, backbone);
             dense = new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options);
+            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
+        }
+        catch
+        {
+            dense?.Dispose();
+            neck?.Dispose();
+            backbone?.Dispose();
+            throw;
+        }
+    }
+
+    private static BuiltDetector BuildFcos(DetectorConfig config, FcosModelConfig model, IReadOnlyList<string> classNames)
+    {
+        bool torchvision = model.Style == ImplementationStyle.Torchvision;
+        var options = new FcosHeadOptions
+        {
+            Test = model.BboxHead.Test,
+            Points = torchvision ? AnchorStyle.TorchVision : AnchorStyle.MMDetection,
+            Targets = torchvision ? FcosTargetRule.TorchVision : FcosTargetRule.MMDetection,
+            CenternessWeightedBoxLoss = !torchvision,
+            Candidates = torchvision ? DenseCandidateRule.TopPairs : DenseCandidateRule.TopAnchors,
+            Scales = !torchvision,
+            GiouEps = torchvision ? Losses.GiouLoss.FunctionEps : Losses.GiouLoss.DefaultEps,
+        };
+        ResNet? backbone = null;
+        Fpn? neck = null;
+        FcosHead? dense = null;
+        try
+        {
+            backbone = Backbone(model.Backbone);
+            neck = Neck(model.Neck, backbone);
+            dense = new FcosHead(model.Neck.OutChannels, classNames.Count, model.BboxHead, options);
             return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
         }
         catch

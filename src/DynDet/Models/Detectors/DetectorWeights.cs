@@ -1,3 +1,4 @@
+using DynDet.Config;
 using DynDet.Torch;
 using DynDet.Torch.Serialization;
 
@@ -40,7 +41,7 @@ public static class DetectorWeights
         List<string> missing = [], mismatched = [], reinitialised = [];
         foreach (var (name, current) in model.StateDict())
         {
-            string? source = torchvision ? TorchVisionNames.ToTorchVision(name, backboneLevels) : name;
+            string? source = torchvision ? TorchVisionName(model, name, backboneLevels) : name;
             if (source is null)
             {
                 continue;
@@ -82,6 +83,11 @@ public static class DetectorWeights
         return new WeightImportReport(torchvision ? "torchvision" : "mmdetection", load.Count, missing, unexpected, mismatched, reinitialised);
     }
 
+    /// <summary>torchvision's name of a weight of <paramref name="model"/> (FCOS's head is laid out differently from RetinaNet's).</summary>
+    private static string? TorchVisionName(DetectionModel model, string name, int backboneLevels) => model.Config.Model is FcosModelConfig
+        ? TorchVisionNames.FcosToTorchVision(name, backboneLevels)
+        : TorchVisionNames.ToTorchVision(name, backboneLevels);
+
     /// <summary>
     /// The model's weights under torchvision's names and layout, in torchvision's order of its own state dict
     /// (the model's order mapped), for a torchvision-style preset. The tensors are new (caller's scope).
@@ -94,7 +100,7 @@ public static class DetectorWeights
         var result = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, value) in model.StateDict())
         {
-            if (TorchVisionNames.ToTorchVision(name, backboneLevels) is { } tvName)
+            if (TorchVisionName(model, name, backboneLevels) is { } tvName)
             {
                 result.Add(new(tvName, TorchVisionNames.ToTorchVision(name, value)));
             }

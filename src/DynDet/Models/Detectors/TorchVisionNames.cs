@@ -125,6 +125,41 @@ public static partial class TorchVisionNames
     private const string RcnnClassifier = "roi_head.bbox_head.fc_cls.";
     private const string RcnnRegressor = "roi_head.bbox_head.fc_reg.";
 
+    /// <summary>
+    /// torchvision's name of the weight <paramref name="name"/> of a DynDet FCOS (style torchvision: no <c>scales</c>),
+    /// or null where torchvision has none. The backbone and FPN map as <see cref="ToTorchVision(string, int)"/>; the head's towers
+    /// are <c>head.classification_head.conv.{3i}</c> (conv) and <c>.conv.{3i+1}</c> (group norm), likewise under
+    /// <c>head.regression_head</c>, then <c>cls_logits</c>, <c>bbox_reg</c> and <c>bbox_ctrness</c>.
+    /// </summary>
+    /// <param name="name">A DynDet state-dict name.</param>
+    /// <param name="backboneLevels">How many FPN outputs come from backbone stages (3 for C3–C5).</param>
+    public static string? FcosToTorchVision(string name, int backboneLevels)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (FcosTower().Match(name) is { Success: true } tower)
+        {
+            string branch = tower.Groups[1].Value == "cls" ? "classification_head" : "regression_head";
+            int i = int.Parse(tower.Groups[2].Value, CultureInfo.InvariantCulture);
+            int index = 3 * i + (tower.Groups[3].Value == "gn" ? 1 : 0);
+            return $"head.{branch}.conv.{index}.{tower.Groups[4].Value}";
+        }
+
+        return name switch
+        {
+            _ when name.StartsWith("bbox_head.conv_cls.", StringComparison.Ordinal) =>
+                "head.classification_head.cls_logits." + name["bbox_head.conv_cls.".Length..],
+            _ when name.StartsWith("bbox_head.conv_reg.", StringComparison.Ordinal) =>
+                "head.regression_head.bbox_reg." + name["bbox_head.conv_reg.".Length..],
+            _ when name.StartsWith("bbox_head.conv_centerness.", StringComparison.Ordinal) =>
+                "head.regression_head.bbox_ctrness." + name["bbox_head.conv_centerness.".Length..],
+            _ when name.StartsWith("bbox_head.scales.", StringComparison.Ordinal) => null,
+            _ => ToTorchVision(name, backboneLevels),
+        };
+    }
+
+    [GeneratedRegex(@"^bbox_head\.(cls|reg)_convs\.(\d+)\.(conv|gn)\.(\w+)$")]
+    private static partial Regex FcosTower();
+
     [GeneratedRegex(@"^neck\.lateral_convs\.(\d+)\.conv\.(\w+)$")]
     private static partial Regex Lateral();
 

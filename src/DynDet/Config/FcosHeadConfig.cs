@@ -31,7 +31,10 @@ public sealed record FcosHeadConfig
     public IReadOnlyList<IReadOnlyList<double>> RegressRanges { get; init; } =
         [[-1, 64], [64, 128], [128, 256], [256, 512], [512, 1e8]];
 
-    /// <summary>Centre sampling: positives only near the gt centre (default false; true in the tricks config).</summary>
+    /// <summary>
+    /// Centre sampling: positives only near the gt centre (default false; true in the tricks config). With style
+    /// torchvision the matcher always samples within <c>center_sample_radius</c> anchor sizes of the centre.
+    /// </summary>
     public bool CenterSampling { get; init; }
 
     /// <summary>Radius of centre sampling in strides (default 1.5; in (0, 16]).</summary>

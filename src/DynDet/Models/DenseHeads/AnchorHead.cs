@@ -9,9 +9,10 @@ namespace DynDet.Models.DenseHeads;
 
 /// <summary>
 /// What anchor-based dense heads share (MMDetection's <c>AnchorHead</c>): the anchors of every level, valid flags,
-/// the per-image target step (assignment of the valid anchors, a pseudo sampler, labels with C as background), the
-/// loss normalisers, and test-time post-processing (candidates per level, decode, clip, per-class NMS). A subclass
-/// adds its layers and losses (<see cref="RetinaHead"/>).
+/// the per-image target step (assignment of the valid anchors by MaxIoU or ATSS, a pseudo sampler, labels with C as
+/// background), the loss normalisers, and test-time post-processing (candidates per level, decode, clip, per-class NMS,
+/// optionally with a score factor such as centerness). A subclass adds its layers and losses (<see cref="RetinaHead"/>,
+/// <see cref="AtssHead"/>).
 /// </summary>
 public abstract class AnchorHead : DenseHead
 {

@@ -12,7 +12,7 @@ namespace DynDet.Models.Detectors;
 
 /// <summary>
 /// MMDetection's <c>SingleStageDetector</c> (detectron2's dense detector), as torchvision's RetinaNet takes its parts:
-/// backbone → FPN → a dense head on every level (RetinaNet, and the FCOS and ATSS heads to come). Built by
+/// backbone → FPN → a dense head on every level (RetinaNet, ATSS, and the FCOS head to come). Built by
 /// <see cref="DetectorFactory"/>. Parameter names are MMDetection's (<c>backbone.*</c>, <c>neck.*</c>, <c>bbox_head.*</c>).
 /// </summary>
 public sealed class SingleStageDetector : DetectionModel

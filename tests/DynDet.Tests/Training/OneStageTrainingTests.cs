@@ -19,12 +19,12 @@ public sealed class OneStageTrainingTests : TorchTest
     ];
 
     [Fact]
-    public void RetinaNet_trained_a_few_hundred_iterations_from_scratch_lowers_its_loss_and_reaches_an_ap50_floor()
+    public void RetinaNet_trained_a_thousand_iterations_from_scratch_lowers_its_loss_and_reaches_an_ap50_floor()
     {
         string output = TinyTraining.TemporaryFolder();
         try
         {
-            var config = ConfigLoader.Load("retinanet_r18_cpu", [.. Tiny, "train.max_iters=400", "train.steps=[320]"]);
+            var config = ConfigLoader.Load("retinanet_r18_cpu", [.. Tiny, "train.max_iters=1000", "train.steps=[800]"]);
             var result = new Trainer(TinyTraining.Options(config, output, withValidation: true)).Run();
             Assert.Equal(TrainingStopReason.Completed, result.Reason);
             var train = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")))!["train"]!.AsArray();
@@ -32,7 +32,8 @@ public sealed class OneStageTrainingTests : TorchTest
             double last = train.Skip(train.Count - 3).Average(e => e!["loss"]!.GetValue<double>());
             Assert.True(last < 0.8 * first, $"loss went from {first:F3} to {last:F3}");
             Assert.NotNull(train[^1]!["levels"]!["loss_cls"]);
-            // Measured on the development machine: see the note beside the floor's value.
+            // Measured on the development machine: AP50 0.109 after 1000 iterations (0.016 after 400: RetinaNet's
+            // head has no normalisation and learns from scratch more slowly than the GN heads of FCOS and ATSS).
             Assert.True(result.FinalEvaluation!.Coco.AP50 > Ap50Floor, $"AP50 {result.FinalEvaluation.Coco.AP50:F3}");
 
             using var detector = Detector.Load(Path.Combine(output, TrainingCheckpoint.LatestFile));
@@ -76,5 +77,6 @@ public sealed class OneStageTrainingTests : TorchTest
         }
     }
 
+    /// <summary>The least AP50 after 1000 iterations (chance is about 0).</summary>
     private const double Ap50Floor = 0.05;
 }

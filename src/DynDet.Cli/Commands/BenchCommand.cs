@@ -102,6 +102,12 @@ public static class BenchCommand
         PhaseProfiler.Enabled = false;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training step: {ms:F1} ms (mean of {iters})"));
         Console.Write(PhaseProfiler.Report(ms * iters, iters));
+        bench.InferStep();
+        PhaseProfiler.Enabled = true;
+        ms = StepBenchmark.Time(bench.InferStep, iters);
+        PhaseProfiler.Enabled = false;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inference: {ms:F1} ms (mean of {iters})"));
+        Console.Write(PhaseProfiler.Report(ms * iters, iters));
         return CliRunner.Ok;
     }
 

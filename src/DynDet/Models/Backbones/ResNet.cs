@@ -167,7 +167,7 @@ public sealed class ResNet : Module<Tensor, Tensor[]>
 
     private Tensor Stem(Tensor input)
     {
-        var x = _bn1.Forward(_conv1.Forward(input)).Relu_();
+        var x = ConvNorm.Forward(_conv1, _bn1, input).Relu_();
         return Functional.MaxPool2d(x, 3, 2, 1);
     }
 

@@ -77,14 +77,16 @@ public sealed class ResNetBlock : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor input)
     {
         using var scope = Engine.NewDisposeScope();
-        var x = _bn1.Forward(_conv1.Forward(input)).Relu_();
-        x = _bn2.Forward(_conv2.Forward(x));
+        var x = ConvNorm.Forward(_conv1, _bn1, input).Relu_();
+        x = ConvNorm.Forward(_conv2, _bn2, x);
         if (_conv3 is not null)
         {
-            x = _bn3!.Forward(_conv3.Forward(x.Relu_()));
+            x = ConvNorm.Forward(_conv3, _bn3!, x.Relu_());
         }
 
-        var identity = _downsample is null ? input : _downsample.Forward(input);
+        var identity = _downsample is null
+            ? input
+            : ConvNorm.Forward((Conv2d)_downsample[0], _downsample[1], input);
         return scope.MoveToOuter(x.Add_(identity).Relu_());
     }
 }

@@ -1,5 +1,6 @@
 using DynDet.Config;
 using DynDet.Data;
+using DynDet.Diagnostics;
 using DynDet.Losses;
 using DynDet.Models.Layers;
 using DynDet.Models.RoIHeads;
@@ -154,7 +155,13 @@ public sealed class RetinaHead : AnchorHead
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
-        var (logits, deltas) = Forward(features);
+        Tensor[] logits, deltas;
+        using (PhaseProfiler.Measure("head.forward"))
+        {
+            (logits, deltas) = Forward(features);
+        }
+
+        using var post = PhaseProfiler.Measure("head.postprocess");
         var sizes = features.Select(f => (f.Size(2), f.Size(3))).ToArray();
         var anchors = Anchors(sizes, (batch.Images.Size(2), batch.Images.Size(3)), batch.Images.Device);
         return PostProcess(logits, deltas, anchors, batch.Metas);

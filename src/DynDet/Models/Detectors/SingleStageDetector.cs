@@ -79,6 +79,15 @@ public sealed class SingleStageDetector : DetectionModel
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
-        return Head.Predict(Features(batch.Images), batch);
+        Tensor[] levels;
+        using (PhaseProfiler.Measure("backbone+neck"))
+        {
+            levels = Features(batch.Images);
+        }
+
+        using (PhaseProfiler.Measure("head"))
+        {
+            return Head.Predict(levels, batch);
+        }
     }
 }

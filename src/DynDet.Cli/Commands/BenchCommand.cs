@@ -103,6 +103,7 @@ public static class BenchCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training step: {ms:F1} ms (mean of {iters})"));
         Console.Write(PhaseProfiler.Report(ms * iters, iters));
         bench.InferStep();
+        PhaseProfiler.Reset();
         PhaseProfiler.Enabled = true;
         ms = StepBenchmark.Time(bench.InferStep, iters);
         PhaseProfiler.Enabled = false;

@@ -1,6 +1,7 @@
 using DynDet.Assignment;
 using DynDet.Data;
 using DynDet.Data.Transforms;
+using DynDet.Losses;
 using DynDet.Models.RoIHeads;
 using DynDet.Structures;
 using DynDet.Torch;
@@ -81,6 +82,7 @@ public abstract class AnchorHead : DenseHead
         var posIndex = new Tensor[batch.Count];
         var posBoxes = new Tensor[batch.Count];
         var posImage = new Tensor[batch.Count];
+        var posAnchors = new Tensor[batch.Count];
         var posCount = new long[batch.Count];
         for (int i = 0; i < batch.Count; i++)
         {
@@ -111,14 +113,16 @@ public abstract class AnchorHead : DenseHead
             }
 
             posIndex[i] = pos + i * total;
+            posAnchors[i] = all.IndexSelect(0, pos);
             posBoxes[i] = gt.Boxes.IndexSelect(0, posGt);
             posCount[i] = pos.Size(0);
             posImage[i] = Tensor.Full([posCount[i]], i, ScalarType.Int64, device);
         }
 
         var result = new AnchorTargets(Tensor.Cat(labels), Tensor.Cat(weights), Tensor.Cat(posIndex), Tensor.Cat(posBoxes),
-            Tensor.Cat(posImage), posCount);
-        scope.MoveToOuter(result.Labels, result.LabelWeights, result.PosIndex, result.PosGtBoxes, result.PosImage);
+            Tensor.Cat(posImage), Tensor.Cat(posAnchors), LevelIds(anchors).Repeat(batch.Count), posCount);
+        scope.MoveToOuter(result.Labels, result.LabelWeights, result.PosIndex, result.PosGtBoxes, result.PosImage, result.PosAnchors,
+            result.AnchorLevels);
         return result;
     }
 
@@ -139,6 +143,26 @@ public abstract class AnchorHead : DenseHead
             ? Enumerable.Repeat(1.0 / posCount.Sum(p => Math.Max(p, 1)), posCount.Count).ToArray()
             : posCount.Select(p => 1.0 / (Math.Max(p, 1) * (double)posCount.Count)).ToArray();
         return Tensor.FromArray(factors.Select(f => (float)f).ToArray(), factors.Length).To(device);
+    }
+
+    /// <summary>
+    /// The classification term per level (1-d, L values): <paramref name="focal"/> over every (anchor, class) pair of
+    /// the batch with the targets' labels and label weights, each anchor's sum times its image's normaliser
+    /// (<see cref="ImageNormalisers"/>), one scatter-add by level. A new tensor (caller's scope).
+    /// </summary>
+    protected Tensor FocalLevels(Tensor[] logits, AnchorTargets targets, Tensor normalisers, SigmoidFocalLoss focal)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(normalisers);
+        ArgumentNullException.ThrowIfNull(focal);
+        using var scope = Engine.NewDisposeScope();
+        long images = normalisers.Size(0);
+        long perImage = targets.AnchorLevels.Size(0) / images;
+        var anchorImages = Tensor.Arange(images, ScalarType.Int64, normalisers.Device).Unsqueeze(1).Expand(images, perImage).Reshape(-1);
+        // A background anchor's targets are all zero; ignored and invalid anchors weigh 0.
+        var perAnchor = focal.Elementwise(Tensor.Cat(logits, 1).Reshape(-1, NumClasses), targets.Labels, targets.LabelWeights).Sum(1);
+        return scope.MoveToOuter(LevelSum.Of(perAnchor * normalisers.IndexSelect(0, anchorImages), targets.AnchorLevels, logits.Length));
     }
 
     /// <summary>The level id (int64, 0 … L−1) of each anchor of one image, in the concatenated order (caller's scope).</summary>

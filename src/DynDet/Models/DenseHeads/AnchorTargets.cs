@@ -11,6 +11,12 @@ namespace DynDet.Models.DenseHeads;
 /// <param name="PosIndex">int64 (P): positives, as indices into the N·A anchors.</param>
 /// <param name="PosGtBoxes">(P, 4): the gt box of each positive.</param>
 /// <param name="PosImage">int64 (P): the image of each positive.</param>
+/// <param name="PosAnchors">(P, 4): the anchor of each positive.</param>
+/// <param name="AnchorLevels">int64 (N·A): the pyramid level of every anchor.</param>
 /// <param name="PosCount">Positives of each image (N host values: the shapes of the assignment).</param>
 public sealed record AnchorTargets(Tensor Labels, Tensor LabelWeights, Tensor PosIndex, Tensor PosGtBoxes, Tensor PosImage,
-    IReadOnlyList<long> PosCount);
+    Tensor PosAnchors, Tensor AnchorLevels, IReadOnlyList<long> PosCount)
+{
+    /// <summary>int64 (P): the pyramid level of each positive (a new tensor, caller's scope).</summary>
+    public Tensor PosLevels() => AnchorLevels.IndexSelect(0, PosIndex);
+}

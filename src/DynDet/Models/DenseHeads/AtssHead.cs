@@ -172,23 +172,14 @@ public sealed class AtssHead : AnchorHead
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
-        var device = logits[0].Device;
         int numLevels = anchors.Length;
         var targets = Targets(anchors, featureSizes, batch);
-        var levelIds = LevelIds(anchors);
-        long perImage = levelIds.Size(0);
-        var anchorLevels = levelIds.Repeat(batch.Count);
-        var anchorImages = Tensor.Arange(batch.Count, ScalarType.Int64, device).Unsqueeze(1).Expand(batch.Count, perImage).Reshape(-1);
         // 1 / num_total_samples for every image: MMDetection's Σ_images max(#pos, 1) (≥ 1 with one image or more).
-        var normalisers = ImageNormalisers(targets.PosCount, device);
+        var normalisers = ImageNormalisers(targets.PosCount, logits[0].Device);
+        var clsLevels = FocalLevels(logits, targets, normalisers, _focal);
 
-        // Focal loss on every (anchor, class) pair of the valid anchors; a background anchor's targets are all zero.
-        var flatLogits = Tensor.Cat(logits, 1).Reshape(-1, NumClasses);
-        var focal = _focal.Elementwise(flatLogits, targets.Labels, targets.LabelWeights).Sum(1);
-        var clsLevels = LevelSum.Of(focal * normalisers.IndexSelect(0, anchorImages), anchorLevels, numLevels);
-
-        var posLevels = anchorLevels.IndexSelect(0, targets.PosIndex);
-        var posAnchors = Tensor.Cat(anchors).Repeat(batch.Count, 1).IndexSelect(0, targets.PosIndex);
+        var posLevels = targets.PosLevels();
+        var posAnchors = targets.PosAnchors;
         var allDeltas = Tensor.Cat(deltas, 1).Reshape(-1, 4);
         var allCenterness = Tensor.Cat(centerness, 1).Reshape(-1);
         Tensor targetBoxes, centernessTargets;

@@ -117,34 +117,21 @@ public sealed class RetinaHead : AnchorHead
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
-        var device = logits[0].Device;
-        int numLevels = anchors.Length;
         var targets = Targets(anchors, featureSizes, batch);
-        var levelIds = LevelIds(anchors);
-        long perImage = levelIds.Size(0);
-        var anchorLevels = levelIds.Repeat(batch.Count);
-        var anchorImages = Tensor.Arange(batch.Count, ScalarType.Int64, device).Unsqueeze(1).Expand(batch.Count, perImage).Reshape(-1);
-        var normalisers = ImageNormalisers(targets.PosCount, device);
+        var normalisers = ImageNormalisers(targets.PosCount, logits[0].Device);
+        var clsLevels = FocalLevels(logits, targets, normalisers, _focal);
 
-        // Focal loss on every (anchor, class) pair; a background anchor's targets are all zero.
-        var flatLogits = Tensor.Cat(logits, 1).Reshape(-1, NumClasses);
-        var focal = _focal.Elementwise(flatLogits, targets.Labels, targets.LabelWeights).Sum(1);
-        var perAnchor = focal * normalisers.IndexSelect(0, anchorImages);
-        var clsLevels = LevelSum.Of(perAnchor, anchorLevels, numLevels);
-
-        var allAnchors = Tensor.Cat(anchors).Repeat(batch.Count, 1);
-        var posAnchors = allAnchors.IndexSelect(0, targets.PosIndex);
-        var predicted = Tensor.Cat(deltas, 1).Reshape(-1, 4).IndexSelect(0, targets.PosIndex);
+        var allDeltas = Tensor.Cat(deltas, 1).Reshape(-1, 4);
+        var predicted = allDeltas.IndexSelect(0, targets.PosIndex);
         Tensor encoded;
         using (Engine.NoGrad())
         {
-            encoded = Coder.Encode(posAnchors, targets.PosGtBoxes);
+            encoded = Coder.Encode(targets.PosAnchors, targets.PosGtBoxes);
         }
 
         var perPositive = _boxLoss.ComputePerRow(predicted, encoded) * normalisers.IndexSelect(0, targets.PosImage);
         // With no positive the box terms are zeros that still reach the regression branch (as MMDetection's empty sum).
-        var boxLevels = LevelSum.Of(perPositive, anchorLevels.IndexSelect(0, targets.PosIndex), numLevels)
-            + Tensor.Cat(deltas, 1).Sum() * 0.0;
+        var boxLevels = LevelSum.Of(perPositive, targets.PosLevels(), anchors.Length) + allDeltas.Sum() * 0.0;
         return (scope.MoveToOuter(clsLevels), scope.MoveToOuter(boxLevels));
     }
 

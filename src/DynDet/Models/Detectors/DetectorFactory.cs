@@ -157,23 +157,7 @@ public static class DetectorFactory
             Candidates = torchvision ? DenseCandidateRule.TopPairs : DenseCandidateRule.TopAnchors,
             UseValidFlags = !torchvision,
         };
-        ResNet? backbone = null;
-        Fpn? neck = null;
-        RetinaHead? dense = null;
-        try
-        {
-            backbone = Backbone(model.Backbone);
-            neck = Neck(model.Neck, backbone);
-            dense = new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options);
-            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
-        }
-        catch
-        {
-            dense?.Dispose();
-            neck?.Dispose();
-            backbone?.Dispose();
-            throw;
-        }
+        return SingleStage(config, model, classNames, () => new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options));
     }
 
     private static BuiltDetector BuildFcos(DetectorConfig config, FcosModelConfig model, IReadOnlyList<string> classNames)
@@ -189,23 +173,7 @@ public static class DetectorFactory
             Scales = !torchvision,
             GiouEps = torchvision ? Losses.GiouLoss.FunctionEps : Losses.GiouLoss.DefaultEps,
         };
-        ResNet? backbone = null;
-        Fpn? neck = null;
-        FcosHead? dense = null;
-        try
-        {
-            backbone = Backbone(model.Backbone);
-            neck = Neck(model.Neck, backbone);
-            dense = new FcosHead(model.Neck.OutChannels, classNames.Count, model.BboxHead, options);
-            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
-        }
-        catch
-        {
-            dense?.Dispose();
-            neck?.Dispose();
-            backbone?.Dispose();
-            throw;
-        }
+        return SingleStage(config, model, classNames, () => new FcosHead(model.Neck.OutChannels, classNames.Count, model.BboxHead, options));
     }
 
     /// <summary>
@@ -222,14 +190,24 @@ public static class DetectorFactory
             AtssAssigner = head.Assigner.ToOptions(),
             Test = head.Test,
         };
+        return SingleStage(config, model, classNames, () => new AtssHead(model.Neck.OutChannels, classNames.Count, head, options));
+    }
+
+    /// <summary>
+    /// Builds the backbone and the FPN of <paramref name="model"/>, then the head, and assembles the one-stage detector;
+    /// whatever was built is disposed if a later part fails.
+    /// </summary>
+    private static BuiltDetector SingleStage(DetectorConfig config, ModelConfig model, IReadOnlyList<string> classNames,
+        Func<DenseHead> head)
+    {
         ResNet? backbone = null;
         Fpn? neck = null;
-        AtssHead? dense = null;
+        DenseHead? dense = null;
         try
         {
             backbone = Backbone(model.Backbone);
             neck = Neck(model.Neck, backbone);
-            dense = new AtssHead(model.Neck.OutChannels, classNames.Count, head, options);
+            dense = head();
             return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
         }
         catch

@@ -34,8 +34,7 @@ public static class DetectorWeights
         using var checkpoint = TorchSerializer.Load(path);
         var file = checkpoint.GetStateDict();
         bool torchvision = file.Keys.Any(k => k.StartsWith("backbone.body.", StringComparison.Ordinal));
-        int backboneLevels = model.StateDict().Count(e => e.Key.StartsWith("neck.lateral_convs.", StringComparison.Ordinal)
-            && e.Key.EndsWith(".weight", StringComparison.Ordinal));
+        int backboneLevels = BackboneLevels(model);
         var load = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
         List<string> missing = [], mismatched = [], reinitialised = [];
@@ -83,6 +82,10 @@ public static class DetectorWeights
         return new WeightImportReport(torchvision ? "torchvision" : "mmdetection", load.Count, missing, unexpected, mismatched, reinitialised);
     }
 
+    /// <summary>How many FPN outputs come from backbone stages: the number of lateral convs (torchvision numbers the extra levels after them).</summary>
+    private static int BackboneLevels(DetectionModel model) =>
+        model.StateDict().Count(e => e.Key.StartsWith("neck.lateral_convs.", StringComparison.Ordinal) && e.Key.EndsWith(".weight", StringComparison.Ordinal));
+
     /// <summary>torchvision's name of a weight of <paramref name="model"/> (FCOS's head is laid out differently from RetinaNet's).</summary>
     private static string? TorchVisionName(DetectionModel model, string name, int backboneLevels) => model.Config.Model is FcosModelConfig
         ? TorchVisionNames.FcosToTorchVision(name, backboneLevels)
@@ -95,8 +98,7 @@ public static class DetectorWeights
     public static IReadOnlyList<KeyValuePair<string, Tensor>> ToTorchVision(DetectionModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        int backboneLevels = model.StateDict().Count(e => e.Key.StartsWith("neck.lateral_convs.", StringComparison.Ordinal)
-            && e.Key.EndsWith(".weight", StringComparison.Ordinal));
+        int backboneLevels = BackboneLevels(model);
         var result = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, value) in model.StateDict())
         {

@@ -6,9 +6,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
 # Everything comes from Debian's archive: libtorch (CPU), OpenBLAS (OpenMP, like libtorch; the
-# reference BLAS is ~8x slower), torchvision's C++ ops and the Python reference for parity fixtures.
+# reference BLAS is ~8x slower), torchvision's C++ ops and the Python reference for parity fixtures;
+# chromium renders the training reports headless in the browser test.
 APT_PACKAGES := libtorch-dev libopenblas0-openmp python3-torch python3-torchvision cmake g++ make \
-                libjpeg62-turbo-dev libpng-dev
+                libjpeg62-turbo-dev libpng-dev chromium
 DOTNET ?= dotnet
 CONFIG ?= Release
 NATIVE_LIB := native/build/libdyndet_native.so

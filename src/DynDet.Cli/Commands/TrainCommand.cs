@@ -111,6 +111,7 @@ public static class TrainCommand
                 w.WriteString("status", result.Reason == TrainingStopReason.Completed ? "completed" : "interrupted");
                 w.WriteNumber("iterations", result.Iterations);
                 w.WriteString("checkpoint", result.Checkpoint);
+                w.WriteString("report", result.Report);
                 w.WriteNumber("seconds", result.Elapsed.TotalSeconds);
                 if (result.FinalEvaluation is { } report)
                 {
@@ -132,7 +133,7 @@ public static class TrainCommand
         else
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(result.Reason == TrainingStopReason.Completed ? "done" : "interrupted")}: {result.Iterations} iterations in {result.Elapsed:hh\\:mm\\:ss}; checkpoint {result.Checkpoint}"));
+                $"{(result.Reason == TrainingStopReason.Completed ? "done" : "interrupted")}: {result.Iterations} iterations in {result.Elapsed:hh\\:mm\\:ss}; checkpoint {result.Checkpoint}; report {result.Report}"));
             if (result.FinalEvaluation is { } report)
             {
                 output.Write(report.Coco.FormatSummary());

@@ -4,7 +4,11 @@ using System.Text;
 
 namespace DynDet.Reports;
 
-/// <summary>A self-contained SVG line chart (axes, ticks, legend) for static HTML reports; no scripts.</summary>
+/// <summary>
+/// A self-contained SVG line chart (axes, ticks, legend) for static HTML reports; no scripts. The element has class
+/// <c>chart</c> and its title in <c>data-title</c> (and <c>data-empty</c> when it has no points), so a page's check can
+/// find every chart.
+/// </summary>
 public static class SvgLineChart
 {
     /// <summary>Renders the series; empty series are skipped, and a chart with no points says so.</summary>
@@ -16,11 +20,12 @@ public static class SvgLineChart
         var points = series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">");
+            $"<svg class=\"chart\" data-title=\"{WebUtility.HtmlEncode(title)}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"16\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{WebUtility.HtmlEncode(title)}</text>");
         if (points.Count == 0)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"{height / 2}\" text-anchor=\"middle\">no data</text></svg>");
+            svg.Insert(4, " data-empty=\"true\"");
             return svg.ToString();
         }
 
@@ -55,6 +60,10 @@ public static class SvgLineChart
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + plotW / 2}\" y=\"{height - 6}\" text-anchor=\"middle\">{WebUtility.HtmlEncode(xLabel)}</text>");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"14\" y=\"{top + plotH / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {top + plotH / 2})\">{WebUtility.HtmlEncode(yLabel)}</text>");
         int legendY = top + 12;
+        int entries = series.Count(s => s.Points.Count > 0);
+        // A translucent backing keeps the legend legible over the lines it may cover.
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<rect x=\"{left + plotW - 154}\" y=\"{top + 2}\" width=\"152\" height=\"{(14 * entries) + 4}\" fill=\"#fff\" fill-opacity=\"0.8\"/>");
         foreach (var s in series.Where(s => s.Points.Count > 0))
         {
             var path = new StringBuilder();
@@ -70,6 +79,12 @@ public static class SvgLineChart
             }
 
             svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{s.Color}\" stroke-width=\"1.6\" points=\"{path.ToString().Trim()}\"/>");
+            if (s.Points.Count == 1)
+            {
+                // A single point draws no line: mark it.
+                svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{Sx(s.Points[0].X):F1}\" cy=\"{Sy(s.Points[0].Y):F1}\" r=\"3\" fill=\"{s.Color}\"/>");
+            }
+
             svg.Append(CultureInfo.InvariantCulture,
                 $"<line x1=\"{left + plotW - 150}\" x2=\"{left + plotW - 132}\" y1=\"{legendY - 4}\" y2=\"{legendY - 4}\" stroke=\"{s.Color}\" stroke-width=\"2\"/>" +
                 $"<text x=\"{left + plotW - 128}\" y=\"{legendY}\">{WebUtility.HtmlEncode(s.Name)}</text>");

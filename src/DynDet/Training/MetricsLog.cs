@@ -16,6 +16,7 @@ public sealed class MetricsLog
 {
     private readonly string _path;
     private readonly JsonObject _root;
+    private readonly double _elapsedBefore;
 
     /// <summary>Opens (or, with <paramref name="resume"/>, continues) the log at <paramref name="path"/>.</summary>
     public MetricsLog(string path, string configName, IReadOnlyList<string> classNames, bool resume, long resumedAt)
@@ -30,6 +31,41 @@ public sealed class MetricsLog
             ["dynamic"] = Kept(previous, "dynamic", resumedAt),
             ["eval"] = Kept(previous, "eval", resumedAt),
         };
+        if (previous?["run"] is JsonObject run)
+        {
+            _root["run"] = run.DeepClone();
+            _elapsedBefore = run["elapsed_seconds"] is JsonValue e && e.TryGetValue(out double seconds) ? seconds : 0;
+        }
+    }
+
+    /// <summary>
+    /// Records the run's machine and start (kept from the first session of a resumed run) as <c>run</c>:
+    /// <c>{"machine", "started", "elapsed_seconds"}</c>.
+    /// </summary>
+    public void SetRunInfo(string machine, DateTimeOffset started)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        if (_root["run"] is JsonObject)
+        {
+            return;
+        }
+
+        _root["run"] = new JsonObject
+        {
+            ["machine"] = machine,
+            ["started"] = started.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
+            ["elapsed_seconds"] = 0.0,
+        };
+    }
+
+    /// <summary>Sets the run's wall time (this session's <paramref name="sessionSeconds"/> plus earlier sessions') and rewrites the file.</summary>
+    public void SetElapsed(double sessionSeconds)
+    {
+        if (_root["run"] is JsonObject run)
+        {
+            run["elapsed_seconds"] = _elapsedBefore + sessionSeconds;
+            Write();
+        }
     }
 
     /// <summary>The file.</summary>

@@ -11,6 +11,7 @@ using DynDet.Models.Detectors;
 using DynDet.Torch;
 using DynDet.Torch.Optim;
 using DynDet.Torch.Serialization;
+using DynDet.Reports;
 using DynDet.Training.Hooks;
 
 namespace DynDet.Training;
@@ -27,6 +28,7 @@ public sealed class Trainer
 {
     private readonly TrainerOptions _options;
     private readonly TextWriter _log;
+    private readonly Stopwatch _sessionClock = new();
 
     /// <summary>Creates a trainer for one run.</summary>
     public Trainer(TrainerOptions options)
@@ -64,6 +66,7 @@ public sealed class Trainer
         var config = _options.Config;
         var train = config.Train;
         var clock = Stopwatch.StartNew();
+        _sessionClock.Restart();
         Directory.CreateDirectory(_options.OutputDirectory);
         // A run killed outright (SIGKILL, power loss) mid-write leaves its temporary file; this folder is ours.
         if (DurableFile.RemoveTemporaries(_options.OutputDirectory) is int stale and > 0)
@@ -137,9 +140,11 @@ public sealed class Trainer
 
         var metrics = new MetricsLog(Path.Combine(_options.OutputDirectory, "metrics.json"), config.Name, classes,
             _options.Resume, start);
+        metrics.SetRunInfo(RunMachine.Describe(), DateTimeOffset.UtcNow);
         DurableFile.WriteAllText(Path.Combine(_options.OutputDirectory, "config.json"), ConfigLoader.ToJson(config));
         CocoDataset? valTruth = _options.ValData is null ? null : DatasetEvaluation.ReferenceGroundTruth(_options.ValData);
         model.Train();
+        _log.WriteLine($"report: {ReportPath} (written at each evaluation and at the end)");
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"training {config.Name}: {maxIterations} iterations, {config.Data.ImagesPerBatch} images/batch, {data.Count} images ({data.Description}), {model.ParameterCount():N0} parameters, {Engine.NumThreads} threads"));
 
@@ -278,7 +283,8 @@ public sealed class Trainer
             }
         }
 
-        return new TrainingResult(reason, iteration, latest, final, clock.Elapsed);
+        WriteReport(metrics);
+        return new TrainingResult(reason, iteration, latest, final, clock.Elapsed, ReportPath);
     }
 
     /// <summary>
@@ -321,6 +327,7 @@ public sealed class Trainer
         try
         {
             metrics.AddEvaluation(iteration, Evaluate(model, data, truth, cancellation));
+            WriteReport(metrics);
             return true;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -339,9 +346,29 @@ public sealed class Trainer
     {
         var detections = DatasetInference.Run(model, data, _options.ShowProgress, cancellation);
         var report = DatasetEvaluation.Evaluate(data, detections, truth);
+        ReportGallery.Write(_options.OutputDirectory, data, detections, model.ClassNames);
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"eval: AP {report.Coco.AP:F3}  AP50 {report.Coco.AP50:F3}  AP75 {report.Coco.AP75:F3}  AP90 {report.Coco.AP90:F3}  VOC mAP {report.VocArea.MeanAP:F3}"));
         return report;
+    }
+
+    /// <summary>
+    /// Rewrites the run's report (<c>index.html</c>) from its folder, after recording the time run so far. A report that
+    /// cannot be written costs a line in the log, not the run.
+    /// </summary>
+    private string ReportPath => Path.Combine(_options.OutputDirectory, RunReport.FileName);
+
+    private void WriteReport(MetricsLog metrics)
+    {
+        metrics.SetElapsed(_sessionClock.Elapsed.TotalSeconds);
+        try
+        {
+            RunReport.Write(ReportPath, [RunRecord.Load(_options.OutputDirectory)]);
+        }
+        catch (IOException e)
+        {
+            _log.WriteLine($"could not write the report {RunReport.FileName}: {e.Message}");
+        }
     }
 
     /// <summary>The training transform of a config: scales, flip, normalisation, padding to 32.</summary>

@@ -8,9 +8,11 @@ namespace DynDet.Training;
 /// <param name="Checkpoint">The last checkpoint written.</param>
 /// <param name="FinalEvaluation">The evaluation at the end, when there was validation data and the run completed.</param>
 /// <param name="Elapsed">Wall time of this process's part of the run.</param>
+/// <param name="Report">The run's report (<c>index.html</c> in the output folder).</param>
 public sealed record TrainingResult(
     TrainingStopReason Reason,
     long Iterations,
     string Checkpoint,
     EvaluationReport? FinalEvaluation,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    string Report);

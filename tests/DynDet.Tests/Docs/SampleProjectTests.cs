@@ -7,7 +7,7 @@ namespace DynDet.Tests.Docs;
 public sealed class SampleProjectTests
 {
     [Fact]
-    public void The_train_and_detect_sample_trains_loads_its_checkpoint_detects_and_draws()
+    public async Task The_train_and_detect_sample_trains_loads_its_checkpoint_detects_and_draws()
     {
         // The sample is built in the same configuration as this assembly (bin/<Configuration>/net10.0).
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
@@ -24,10 +24,13 @@ public sealed class SampleProjectTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "the sample did not finish in 5 minutes");
-        Assert.True(process.ExitCode == 0, stderr.Result);
-        Assert.Contains("trained 20 iterations", stdout.Result);
-        Assert.Matches(@"\d+ detections; drawn in ", stdout.Result);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        string error = await stderr;
+        string text = await stdout;
+        Assert.True(process.ExitCode == 0, error);
+        Assert.Contains("trained 20 iterations", text);
+        Assert.Matches(@"\d+ detections; drawn in ", text);
         Assert.True(File.Exists(Path.Combine(output, "detections.png")));
         Assert.True(File.Exists(Path.Combine(output, "index.html")));
         Assert.True(File.Exists(Path.Combine(output, "latest.pth")));

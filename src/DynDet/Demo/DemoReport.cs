@@ -40,7 +40,10 @@ public static class DemoReport
             html.Append("</tr>");
         }
 
-        html.Append("</table><h2>Training</h2><div class=\"charts\">");
+        html.Append("</table><p>Each run's full report (every loss term by level, the evaluations, its validation images): ");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<a href=\"{Encode(result.Baseline.Preset)}/index.html\">{Encode(result.Baseline.Label)}</a>, <a href=\"{Encode(result.Dynamic.Preset)}/index.html\">{Encode(result.Dynamic.Label)}</a>.</p>");
+        html.Append("<h2>Training</h2><div class=\"charts\">");
         html.Append(SvgLineChart.Render("loss", "iteration", "loss",
         [
             new ChartSeries(result.Baseline.Label, Losses(result.Baseline.Directory), "#1f77b4"),

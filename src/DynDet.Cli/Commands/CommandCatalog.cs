@@ -13,6 +13,7 @@ public static class CommandCatalog
         yield return PredictCommand.Create();
         yield return BenchCommand.Create();
         yield return ExportCommand.Create();
+        yield return CompareCommand.Create();
         yield return ReportCommand.Create();
         yield return ConfigCommand.Create();
         yield return DataCommand.Create();

@@ -82,7 +82,7 @@ public static class RunReport
         html.Append("</table>");
     }
 
-    private static void AppendTraining(StringBuilder html, IReadOnlyList<RunRecord> runs, IReadOnlyList<RunHistory> histories)
+    internal static void AppendTraining(StringBuilder html, IReadOnlyList<RunRecord> runs, IReadOnlyList<RunHistory> histories)
     {
         html.Append("<h2>Training</h2><div class=\"charts\">");
         var terms = histories.SelectMany(h => h.LossesInOrder).Distinct(StringComparer.Ordinal).ToList();
@@ -125,7 +125,7 @@ public static class RunReport
         html.Append("</div>");
     }
 
-    private static void AppendDynamic(StringBuilder html, IReadOnlyList<RunRecord> runs, IReadOnlyList<RunHistory> histories)
+    internal static void AppendDynamic(StringBuilder html, IReadOnlyList<RunRecord> runs, IReadOnlyList<RunHistory> histories)
     {
         var families = histories.SelectMany(h => h.DynamicFamilies())
             .GroupBy(f => f.Family, StringComparer.Ordinal)
@@ -274,7 +274,7 @@ public static class RunReport
 
     // Runs in the browser after loading: counts the charts and names those that hold data but drew no visible line,
     // and records script errors, on <body> (data-charts, data-blank-charts, data-errors) for headless checks.
-    private const string CheckScript =
+    internal const string CheckScript =
         "<script>(function(){var errors=[];window.addEventListener('error',function(e){errors.push(String(e.message));});" +
         "window.addEventListener('load',function(){var charts=document.querySelectorAll('svg.chart');var blank=[];" +
         "charts.forEach(function(c){if(c.hasAttribute('data-empty'))return;var drawn=false;" +

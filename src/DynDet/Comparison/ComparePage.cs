@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using DynDet.Reports;
+
+namespace DynDet.Comparison;
+
+/// <summary>
+/// The grid's <c>index.html</c>: the table of mean ± std and paired differences, then for each row the curves of its
+/// seeds overlaid (every loss term, per level, learning rate, dynamic values), from the same parts as a run's report.
+/// </summary>
+public static class ComparePage
+{
+    /// <summary>Writes the page of <paramref name="result"/> to <paramref name="path"/>.</summary>
+    public static void Write(string path, CompareResult result, IReadOnlyList<int> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(seeds);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>DynDet comparison</title>");
+        html.Append("<style>body{font-family:sans-serif;margin:24px;max-width:1420px}table{border-collapse:collapse;margin:8px 0}");
+        html.Append("td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th:first-child,td:first-child{text-align:left}");
+        html.Append(".charts{display:flex;flex-wrap:wrap;gap:12px}</style></head><body><h1>DynDet comparison</h1>");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<p>{result.Rows.Count} rows × seeds {string.Join(", ", seeds)}; COCO AP × 100 on the validation images at the end of each run, mean ± sample std over seeds. Baseline: <code>{Encode(result.Rows[0].Label)}</code>.</p>");
+        Table(html, result, difference: false);
+        if (result.Rows.Count > 1)
+        {
+            html.Append("<h2>Paired difference against the baseline</h2><p>Per seed, row − baseline; mean ± std over the seeds both ran.</p>");
+            Table(html, result, difference: true);
+        }
+
+        for (int r = 0; r < result.Rows.Count; r++)
+        {
+            var runs = result.Cells.Where(c => c.Row == r).OrderBy(c => c.Seed).Select(c => RunRecord.Load(c.Directory)).ToList();
+            if (runs.Count == 0)
+            {
+                continue;
+            }
+
+            html.Append("<h2>").Append(Encode(result.Rows[r].Label)).Append("</h2>");
+            var histories = runs.Select(run => new RunHistory(run.Metrics)).ToList();
+            RunReport.AppendTraining(html, runs, histories);
+            RunReport.AppendDynamic(html, runs, histories);
+        }
+
+        html.Append(RunReport.CheckScript).Append("</body></html>");
+        File.WriteAllText(path + ".tmp", html.ToString());
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    private static void Table(StringBuilder html, CompareResult result, bool difference)
+    {
+        html.Append("<table><tr><th>row</th><th>").Append(difference ? "pairs" : "seeds").Append("</th>");
+        foreach (var m in CompareResult.TableMetrics)
+        {
+            html.Append("<th>").Append(m).Append("</th>");
+        }
+
+        html.Append("</tr>");
+        for (int r = difference ? 1 : 0; r < result.Rows.Count; r++)
+        {
+            int n = difference ? result.Difference(r, "AP").Pairs : result.Summary(r, "AP").Seeds;
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(result.Rows[r].Label)}</td><td>{n}</td>");
+            foreach (var m in CompareResult.TableMetrics)
+            {
+                var (mean, std, _) = difference ? result.Difference(r, m) : result.Summary(r, m);
+                html.Append("<td>").Append(difference ? CompareTable.Difference(mean, std) : CompareTable.Cell(mean, std)).Append("</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</table>");
+    }
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

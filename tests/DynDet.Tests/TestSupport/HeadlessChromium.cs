@@ -37,7 +37,7 @@ public static class HeadlessChromium
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", $"--user-data-dir={profile}", "--virtual-time-budget=5000" })
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", $"--user-data-dir={profile}", "--virtual-time-budget=5000" })
         {
             start.ArgumentList.Add(a);
         }

@@ -7,9 +7,10 @@ SHELL := /bin/bash
 
 # Everything comes from Debian's archive: libtorch (CPU), OpenBLAS (OpenMP, like libtorch; the
 # reference BLAS is ~8x slower), torchvision's C++ ops and the Python reference for parity fixtures;
+# gloo's headers for the shim's data-parallel process groups (c10d's ProcessGroupGloo is inside libtorch);
 # chromium renders the training reports headless in the browser test.
 APT_PACKAGES := libtorch-dev libopenblas0-openmp python3-torch python3-torchvision cmake g++ make \
-                libjpeg62-turbo-dev libpng-dev chromium
+                libjpeg62-turbo-dev libpng-dev libgloo-dev chromium
 DOTNET ?= dotnet
 CONFIG ?= Release
 NATIVE_LIB := native/build/libdyndet_native.so

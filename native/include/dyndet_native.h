@@ -154,6 +154,23 @@ DD_API void dd_image_free(void* buffer);
 /* Greedy NMS with torchvision's decisions; keeps at most max_keep boxes (<= 0: all). Indices by score. */
 DD_API int dd_nms(dd_tensor boxes, dd_tensor scores, double iou_threshold, int64_t max_keep, dd_tensor* out);
 
+/* ---- data-parallel process groups (c10d: TCPStore + ProcessGroupGloo, as torch.distributed's gloo backend) ----
+ * A group of world_size processes meeting at host:port (rank 0 serves the store there). Collectives are
+ * synchronous: they return when this rank's part is done, or fail with a one-line message naming the operation
+ * and this rank when a peer is gone or timeout_ms passes. Tensors must be dense CPU tensors of the same shape and
+ * dtype on every rank. */
+typedef void* dd_process_group;
+DD_API int dd_pg_create(const char* host, int32_t port, int32_t rank, int32_t world_size, int64_t timeout_ms,
+                        dd_process_group* out);
+DD_API void dd_pg_free(dd_process_group group);
+/* In place; op 0 = sum, 1 = max, 2 = min. */
+DD_API int dd_pg_all_reduce(dd_process_group group, dd_tensor tensor, int32_t op);
+/* In place: every rank gets root's tensor. */
+DD_API int dd_pg_broadcast(dd_process_group group, dd_tensor tensor, int32_t root);
+/* out: world_size new tensors, rank order, each like input (caller frees each). */
+DD_API int dd_pg_all_gather(dd_process_group group, dd_tensor input, dd_tensor* out);
+DD_API int dd_pg_barrier(dd_process_group group);
+
 #ifdef __cplusplus
 }
 #endif

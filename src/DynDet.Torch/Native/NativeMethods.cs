@@ -46,6 +46,25 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int dd_nms(IntPtr boxes, IntPtr scores, double iouThreshold, long maxKeep, out IntPtr keep);
 
+    // ---- process groups ----
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int dd_pg_create(string host, int port, int rank, int worldSize, long timeoutMs, out IntPtr group);
+
+    [LibraryImport(Library)]
+    internal static partial void dd_pg_free(IntPtr group);
+
+    [LibraryImport(Library)]
+    internal static partial int dd_pg_all_reduce(IntPtr group, IntPtr tensor, int op);
+
+    [LibraryImport(Library)]
+    internal static partial int dd_pg_broadcast(IntPtr group, IntPtr tensor, int root);
+
+    [LibraryImport(Library)]
+    internal static partial int dd_pg_all_gather(IntPtr group, IntPtr input, [Out] IntPtr[] output);
+
+    [LibraryImport(Library)]
+    internal static partial int dd_pg_barrier(IntPtr group);
+
     // ---- tensors ----
     [LibraryImport(Library)]
     internal static partial void dd_tensor_free(IntPtr tensor);

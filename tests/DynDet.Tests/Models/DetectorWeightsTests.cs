@@ -130,7 +130,7 @@ public sealed class DetectorWeightsTests : TorchTest
     }
 
     [Fact]
-    public void An_exported_file_loads_into_torchvisions_retinanet_with_strict_true_and_predicts_what_dyndet_predicts()
+    public void An_exported_retinanet_loads_into_torchvisions_with_strict_true_and_its_head_outputs_are_dyndets()
     {
         using var folder = new TempFolder();
         string checkpoint = folder.PathOf("model.pth");

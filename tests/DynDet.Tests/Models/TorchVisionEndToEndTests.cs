@@ -17,9 +17,9 @@ public sealed class TorchVisionEndToEndTests(ITestOutputHelper output) : TorchTe
     private static readonly string[] Classes = ["a", "b", "c"];
 
     /// <summary>The torchvision-style preset with torchvision's GeneralizedRCNNTransform(160, 224) and its weights.</summary>
-    internal static DetectorConfig Config(string preset, string weights, params string[] overrides) => ConfigLoader.Load(preset,
-        ["model.backbone.depth=18", "model.num_classes=3", "data.test_scale=[224,160]", "data.images_per_batch=1", $"load_from={weights}",
-            .. overrides]);
+    internal static DetectorConfig Config(string preset, string? weights, params string[] overrides) => ConfigLoader.Load(preset,
+        ["model.backbone.depth=18", "model.num_classes=3", "data.test_scale=[224,160]", "data.images_per_batch=1",
+            .. weights is null ? Array.Empty<string>() : [$"load_from={weights}"], .. overrides]);
 
     internal static string Preset(string kind) => kind switch
     {

@@ -28,6 +28,7 @@ public sealed record DetectionMatch(int Expected, int Actual, int Unmatched, dou
         var used = new bool[actual.Count];
         int unmatched = 0;
         double maxBox = 0, maxScore = 0;
+        string worstBox = "";
         for (int i = 0; i < es.Length; i++)
         {
             int best = -1;
@@ -58,14 +59,22 @@ public sealed record DetectionMatch(int Expected, int Actual, int Unmatched, dou
             }
 
             used[best] = true;
+            if (bestDistance > maxBox)
+            {
+                worstBox = $"[{string.Join(", ", eb.Skip(4 * i).Take(4))}] vs [{string.Join(", ", actual.Boxes.Skip(4 * best).Take(4))}]";
+            }
+
             maxBox = Math.Max(maxBox, bestDistance);
             maxScore = Math.Max(maxScore, Math.Abs(actual.Scores[best] - es[i]));
         }
 
-        return new DetectionMatch(es.Length, actual.Count, unmatched, maxBox, maxScore);
+        return new DetectionMatch(es.Length, actual.Count, unmatched, maxBox, maxScore) { WorstBox = worstBox };
     }
+
+    /// <summary>The reference's and DynDet's box of the pair with the largest coordinate difference.</summary>
+    public string WorstBox { get; init; } = "";
 
     /// <inheritdoc />
     public override string ToString() =>
-        FormattableString.Invariant($"{Actual} detections vs {Expected} expected, {Unmatched} unmatched, max |box diff| {MaxBoxDifference:G3} px, max |score diff| {MaxScoreDifference:G3}");
+        FormattableString.Invariant($"{Actual} detections vs {Expected} expected, {Unmatched} unmatched, max |box diff| {MaxBoxDifference:G3} px, max |score diff| {MaxScoreDifference:G3} (worst box {WorstBox})");
 }

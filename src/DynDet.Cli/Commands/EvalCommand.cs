@@ -91,8 +91,8 @@ public static class EvalCommand
             {
                 if ((string.IsNullOrEmpty(checkpointPath) == string.IsNullOrEmpty(configName)) || string.IsNullOrEmpty(spec))
                 {
-                    return UsageError("dyndet eval --checkpoint CKPT (or --config NAME|FILE with load_from) needs --data SPEC, "
-                        + "and --data SPEC needs one of --checkpoint CKPT and --config NAME|FILE");
+                    return UsageError("dyndet eval --checkpoint CKPT needs --data SPEC, and --data SPEC needs --checkpoint CKPT "
+                        + "or (instead) --config NAME|FILE with load_from");
                 }
 
                 using var cancellation = new ConsoleCancellation();

@@ -98,6 +98,15 @@ public sealed class ConfigWeightsCliTests : TorchTest
     }
 
     [Fact]
+    public void Eval_needs_exactly_one_of_checkpoint_and_config()
+    {
+        var run = CliCapture.Run("eval", "--config", "retinanet_r50", "--checkpoint", "x.pth", "--data", "synthetic");
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("error: dyndet eval --checkpoint CKPT needs --data SPEC, and --data SPEC needs --checkpoint CKPT or (instead) --config",
+            run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_config_without_load_from_is_one_error_with_exit_2()
     {
         using var folder = new TempFolder();

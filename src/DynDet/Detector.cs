@@ -1,3 +1,4 @@
+using DynDet.Config;
 using DynDet.Data;
 using DynDet.Data.Images;
 using DynDet.Data.Transforms;
@@ -58,6 +59,52 @@ public sealed class Detector : IDisposable
         }
 
         return new Detector(model);
+    }
+
+    /// <summary>
+    /// What <see cref="FromConfig"/> loaded from the config's <c>load_from</c> (every weight, by name); null for a
+    /// detector loaded from a checkpoint.
+    /// </summary>
+    public WeightImportReport? WeightReport { get; private init; }
+
+    /// <summary>
+    /// A detector from a config and the weights its <c>load_from</c> names, without training: a torchvision detection
+    /// <c>state_dict</c> (e.g. downloaded weights, into a torchvision-style preset such as <c>retinanet_r50</c>), an
+    /// MMDetection model-zoo file or a DynDet checkpoint, loaded by name (<see cref="DetectorWeights.LoadFrom"/>).
+    /// Unlike training's lenient <c>load_from</c>, every weight of the model must come from the file and every entry of
+    /// the file must be used: a detector with weights left at their initialisation would predict noise.
+    /// </summary>
+    /// <param name="config">The config; its <c>load_from</c> must be set.</param>
+    /// <param name="classNames">Class names by label (their count is the classifier's).</param>
+    /// <exception cref="InputException">No <c>load_from</c>, an unreadable file, or a file that does not fit the model exactly
+    /// (the message lists the differences by name).</exception>
+    public static Detector FromConfig(DetectorConfig config, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (string.IsNullOrEmpty(config.LoadFrom))
+        {
+            throw new InputException($"config {config.Name}: load_from is not set (a detector from a config needs the weights file; "
+                + "a checkpoint written by 'dyndet train' loads with its config instead)");
+        }
+
+        var model = DetectorFactory.CreateModel(config, classNames);
+        try
+        {
+            var report = DetectorWeights.LoadFrom(model, config.LoadFrom);
+            if (!report.IsExact)
+            {
+                throw new InputException($"load_from {config.LoadFrom} does not fit config {config.Name} with {classNames.Count} classes: "
+                    + string.Join("; ", report.Lines(config.LoadFrom).Skip(1).Select(l => l.Trim())));
+            }
+
+            return new Detector(model) { WeightReport = report };
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Detections in an image file (JPEG or PNG).</summary>

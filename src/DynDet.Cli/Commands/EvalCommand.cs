@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using DynDet.Config;
 using DynDet.Data;
 using DynDet.Data.Coco;
 using DynDet.Data.Images;
@@ -13,7 +14,8 @@ namespace DynDet.Cli.Commands;
 /// <c>dyndet eval --gt GT.json --dt DT.json [--json]</c>: COCO box evaluation of a result file against ground truth,
 /// with the numbers of pycocotools' <c>COCO.loadRes</c> + <c>COCOeval(…, 'bbox')</c>; and
 /// <c>dyndet eval --checkpoint CKPT --data SPEC [--out DT.json] [--json]</c>: runs a trained model over a dataset,
-/// optionally writes the COCO result file, and evaluates it (CONTRACT.md).
+/// optionally writes the COCO result file, and evaluates it (CONTRACT.md); <c>--config NAME|FILE</c> instead of
+/// <c>--checkpoint</c> evaluates the weights the config's <c>load_from</c> names (e.g. torchvision's), with the dataset's classes.
 /// </summary>
 /// <remarks>
 /// Human-readable output: pycocotools' 12 summary lines, AP at IoU 0.60–0.90 and a table of AP per category (and,
@@ -36,6 +38,11 @@ public static class EvalCommand
             Description = "A checkpoint written by 'dyndet train': evaluate this model on --data (instead of --gt/--dt).",
             HelpName = "CKPT",
         };
+        var config = new Option<string>("--config")
+        {
+            Description = "Instead of --checkpoint: a preset or config file whose load_from names the weights (torchvision, MMDetection or DynDet).",
+            HelpName = "NAME|FILE",
+        };
         var data = new Option<string>("--data")
         {
             Description = "Dataset SPEC to evaluate the model on: a COCO JSON, a Pascal VOC root or synthetic[:KEY=VALUE,...].",
@@ -54,6 +61,7 @@ public static class EvalCommand
             gt,
             dt,
             checkpoint,
+            config,
             data,
             split,
             images,
@@ -63,10 +71,10 @@ public static class EvalCommand
         command.SetAction(parse =>
         {
             string? gtPath = parse.GetValue(gt), dtPath = parse.GetValue(dt);
-            string? checkpointPath = parse.GetValue(checkpoint), spec = parse.GetValue(data);
+            string? checkpointPath = parse.GetValue(checkpoint), spec = parse.GetValue(data), configName = parse.GetValue(config);
             string? splitName = parse.GetValue(split), imagesFolder = parse.GetValue(images), outPath = parse.GetValue(output);
             bool fileMode = gtPath is not null || dtPath is not null;
-            bool modelMode = checkpointPath is not null || spec is not null;
+            bool modelMode = checkpointPath is not null || spec is not null || configName is not null;
             if (fileMode && modelMode)
             {
                 return UsageError(
@@ -81,13 +89,14 @@ public static class EvalCommand
 
             if (modelMode)
             {
-                if (string.IsNullOrEmpty(checkpointPath) || string.IsNullOrEmpty(spec))
+                if ((string.IsNullOrEmpty(checkpointPath) == string.IsNullOrEmpty(configName)) || string.IsNullOrEmpty(spec))
                 {
-                    return UsageError("dyndet eval --checkpoint CKPT needs --data SPEC, and --data SPEC needs --checkpoint CKPT");
+                    return UsageError("dyndet eval --checkpoint CKPT needs --data SPEC, and --data SPEC needs --checkpoint CKPT "
+                        + "or (instead) --config NAME|FILE with load_from");
                 }
 
                 using var cancellation = new ConsoleCancellation();
-                return RunModel(new ModelEvalRequest(checkpointPath, spec, splitName, imagesFolder, outPath), parse.GetValue(json),
+                return RunModel(new ModelEvalRequest(checkpointPath, spec, splitName, imagesFolder, outPath, configName), parse.GetValue(json),
                     Console.Out, Console.Error, cancellation.Token);
             }
 
@@ -163,16 +172,20 @@ public static class EvalCommand
             throw new InputException($"--out {resultFile} is a folder; give the result file's name, e.g. {Path.Combine(resultFile, "dt.json")}");
         }
 
-        using var detector = Detector.Load(request.Checkpoint);
+        // A checkpoint carries its config (and so the decoding options); a config's weights take the dataset's classes.
+        DetectorConfig? config = request.Config is { } name ? ConfigLoader.Load(name) : null;
+        using var checkpointDetector = config is null ? Detector.Load(request.Checkpoint!) : null;
         IDetectionDataset dataset = DatasetSpec.Open(request.DataSpec, request.Split, request.ImagesFolder, "val",
-            ImageDecodeOptions.FromConfig(detector.Model.Config.Data));
+            ImageDecodeOptions.FromConfig(config?.Data ?? checkpointDetector!.Model.Config.Data));
+        using var configDetector = config is null ? null : Detector.FromConfig(config, dataset.CategoryNames);
+        var detector = checkpointDetector ?? configDetector!;
         CocoDataset groundTruth = DatasetEvaluation.ReferenceGroundTruth(dataset);
         foreach (string warning in groundTruth.Warnings)
         {
             errors.WriteLine($"warning: {warning}");
         }
 
-        ClassNameCheck.EnsureSame(detector.ClassNames, request.Checkpoint, dataset.CategoryNames, request.DataSpec);
+        ClassNameCheck.EnsureSame(detector.ClassNames, request.Source, dataset.CategoryNames, request.DataSpec);
         var detections = DatasetInference.Run(detector.Model, dataset, showProgress: true, cancellation);
         CocoResults results = DatasetEvaluation.Results(groundTruth.Labels, detections);
         if (request.ResultFile is { } path)

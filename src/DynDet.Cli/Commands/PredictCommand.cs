@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using DynDet.Config;
 using DynDet.Data.Images;
 using DynDet.Models.RoIHeads;
 using DynDet.Visualization;
@@ -9,7 +10,9 @@ namespace DynDet.Cli.Commands;
 
 /// <summary>
 /// <c>dyndet predict --checkpoint CKPT IMAGE... [--out DIR] [--score-thr T] [--json]</c> (CONTRACT.md): detects objects
-/// in images with a trained model and writes, per image, <c>DIR/&lt;name&gt;.json</c> (its detections in the image's
+/// in images with a trained model, or with <c>--config NAME|FILE [--classes A,B,...]</c> instead of <c>--checkpoint</c> with
+/// the whole-detector weights the config's <c>load_from</c> names (e.g. torchvision's, into a torchvision-style preset;
+/// see <see cref="Detector.FromConfig"/>), and writes, per image, <c>DIR/&lt;name&gt;.json</c> (its detections in the image's
 /// pixels, see <see cref="PredictionJson"/>) and <c>DIR/&lt;name&gt;.png</c> (the image with labelled boxes), where
 /// <c>&lt;name&gt;</c> is the image's file name without its extension.
 /// </summary>
@@ -33,8 +36,17 @@ public static class PredictCommand
         var checkpoint = new Option<string>("--checkpoint")
         {
             Description = "A checkpoint written by 'dyndet train'.",
-            Required = true,
             HelpName = "CKPT",
+        };
+        var config = new Option<string>("--config")
+        {
+            Description = "Instead of --checkpoint: a preset or config file whose load_from names the weights (torchvision, MMDetection or DynDet).",
+            HelpName = "NAME|FILE",
+        };
+        var classes = new Option<string>("--classes")
+        {
+            Description = "With --config: the class names, comma-separated, by label (default: 0, 1, ... up to model.num_classes).",
+            HelpName = "A,B,...",
         };
         var images = new Argument<string[]>("IMAGE")
         {
@@ -57,22 +69,43 @@ public static class PredictCommand
         var command = new Command("predict", "Detect objects in images: writes <name>.json (detections) and <name>.png (labelled boxes).")
         {
             checkpoint,
+            config,
+            classes,
             images,
             output,
             scoreThreshold,
             json,
         };
-        command.SetAction(parse => Run(parse.GetValue(checkpoint)!, parse.GetValue(images) ?? [], parse.GetValue(output)!,
-            parse.GetValue(scoreThreshold), parse.GetValue(json), Console.Out));
+        command.SetAction(parse =>
+        {
+            string? checkpointPath = parse.GetValue(checkpoint), configName = parse.GetValue(config), classList = parse.GetValue(classes);
+            if ((checkpointPath is null) == (configName is null))
+            {
+                Console.Error.WriteLine("error: dyndet predict needs --checkpoint CKPT or --config NAME|FILE (with load_from), not both (see --help)");
+                return CliRunner.BadInput;
+            }
+
+            if (classList is not null && configName is null)
+            {
+                Console.Error.WriteLine("error: --classes goes with --config (a checkpoint carries its class names) (see --help)");
+                return CliRunner.BadInput;
+            }
+
+            Func<Detector> open = checkpointPath is not null
+                ? () => Detector.Load(checkpointPath)
+                : () => FromConfig(configName!, classList);
+            return Run(open, parse.GetValue(images) ?? [], parse.GetValue(output)!, parse.GetValue(scoreThreshold), parse.GetValue(json), Console.Out);
+        });
         return command;
     }
 
     /// <summary>Detects, writes the outputs and prints what was written; returns the exit status.</summary>
     /// <exception cref="InputException">The checkpoint or an image is missing or invalid, or two images would write
     /// the same output files. (The <c>--score-thr</c> option's range is checked while parsing.)</exception>
-    internal static int Run(string checkpointPath, IReadOnlyList<string> imagePaths, string outputFolder, double scoreThreshold,
+    internal static int Run(Func<Detector> open, IReadOnlyList<string> imagePaths, string outputFolder, double scoreThreshold,
         bool json, TextWriter output)
     {
+        ArgumentNullException.ThrowIfNull(open);
         if (imagePaths.Count == 0)
         {
             throw new InputException("no IMAGE given");
@@ -85,7 +118,7 @@ public static class PredictCommand
             ImageCodec.ReadInfo(path);
         }
 
-        using var detector = Detector.Load(checkpointPath);
+        using var detector = open();
         int batchSize = Math.Max(1, detector.Model.Config.Data.ImagesPerBatch);
         var decoding = ImageDecodeOptions.FromConfig(detector.Model.Config.Data);
         var written = new List<(string Image, string Json, string Png, int Count)>(imagePaths.Count);
@@ -124,6 +157,35 @@ public static class PredictCommand
         }
 
         return CliRunner.Ok;
+    }
+
+    /// <summary>
+    /// The detector of <c>--config</c>: the config's <c>load_from</c> weights, class names from <c>--classes</c> or numbered
+    /// up to <c>model.num_classes</c>.
+    /// </summary>
+    /// <exception cref="InputException">A bad config, no class count, or weights that do not fit.</exception>
+    internal static Detector FromConfig(string configName, string? classList)
+    {
+        var config = ConfigLoader.Load(configName);
+        string[] names;
+        if (classList is not null)
+        {
+            names = classList.Split(',', StringSplitOptions.TrimEntries);
+            if (names.Any(n => n.Length == 0))
+            {
+                throw new InputException($"--classes {classList}: an empty class name");
+            }
+        }
+        else if (config.Model.NumClasses is var count and > 0)
+        {
+            names = Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        }
+        else
+        {
+            throw new InputException($"config {config.Name}: give --classes A,B,... or set model.num_classes (the class count of the weights)");
+        }
+
+        return Detector.FromConfig(config, names);
     }
 
     /// <summary>The detections scoring at least <paramref name="threshold"/>, by decreasing score (ties keep their order).</summary>

@@ -44,4 +44,14 @@ public sealed record DataConfig
     /// false (default): apply it, as MMDetection's loader does.
     /// </summary>
     public bool IgnoreOrientation { get; init; }
+
+    /// <summary>
+    /// Whose resize the training and test transforms follow (default mmdetection). <c>mmdetection</c>: mmcv's
+    /// <c>rescale_size</c> (scale in double precision, sizes rounded half up) and the 8-bit image resized, then
+    /// normalised. <c>torchvision</c>: <c>GeneralizedRCNNTransform</c>'s (scale in float32, sizes floored, often one
+    /// pixel smaller) and the normalised float image resized, so that a torchvision-style preset sees exactly the
+    /// tensor torchvision's model sees. The torchvision presets (<c>fasterrcnn_r18</c>, <c>retinanet_r50</c>,
+    /// <c>fcos_r50</c>) set it.
+    /// </summary>
+    public ImplementationStyle Resize { get; init; } = ImplementationStyle.Mmdetection;
 }

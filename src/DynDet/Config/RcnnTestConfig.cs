@@ -14,4 +14,12 @@ public sealed record RcnnTestConfig
     /// <summary>Detections kept per image (default 100; &gt;= 1).</summary>
     [ConfigRange(1)]
     public int MaxPerImage { get; init; } = 100;
+
+    /// <summary>
+    /// Class boxes narrower or lower than this, in resized-image pixels after clipping, are dropped before NMS
+    /// (torchvision's <c>RoIHeads</c> drops them below 0.01 with <c>remove_small_boxes</c>; default 0: none dropped, as
+    /// MMDetection; &gt;= 0).
+    /// </summary>
+    [ConfigRange(0)]
+    public double MinBoxSize { get; init; }
 }

@@ -1,6 +1,8 @@
+using DynDet.Data.Images;
 using DynDet.Data.Transforms;
 using DynDet.Torch;
 using DynDet.Torch.Native;
+using DynDet.Torch.NN;
 
 namespace DynDet.Data;
 
@@ -8,7 +10,9 @@ namespace DynDet.Data;
 /// Assembles transformed images into a <see cref="DetectionBatch"/>: normalises each image as mmcv's
 /// <c>imnormalize</c> does ((pixel − mean) × (1 / std) in float32), lays it out CHW, and pads right and bottom with
 /// zeros to the largest padded size in the batch (every image is already padded to the size divisor, as
-/// MMDetection's <c>Pad</c> then <c>collate</c> do). Its tensors belong to no dispose scope (detached from the caller's, if any): the batch owns them. Safe on any thread.
+/// MMDetection's <c>Pad</c> then <c>collate</c> do). An image whose pixels are not at its metadata's size (torchvision's
+/// resize, <see cref="TransformOptions.Resize"/>) is normalised first and then resized in float32 by torch's bilinear
+/// kernel, as torchvision's <c>GeneralizedRCNNTransform</c> does. Its tensors belong to no dispose scope (detached from the caller's, if any): the batch owns them. Safe on any thread.
 /// </summary>
 public static class BatchCollator
 {
@@ -45,7 +49,15 @@ public static class BatchCollator
                 for (int n = 0; n < images.Count; n++)
                 {
                     var destination = new Span<float>(data + (long)n * 3 * plane, 3 * plane);
-                    Normalise(images[n], destination, width, height, mean, inverseStd);
+                    TransformedImage t = images[n];
+                    if (t.Image.Width == t.Meta.Width && t.Image.Height == t.Meta.Height)
+                    {
+                        Normalise(t.Image, destination, width, height, mean, inverseStd);
+                    }
+                    else
+                    {
+                        NormaliseThenResize(t, destination, width, height, mean, inverseStd);
+                    }
                 }
             }
 
@@ -70,11 +82,42 @@ public static class BatchCollator
         }
     }
 
-    private static void Normalise(TransformedImage t, Span<float> destination, int width, int height,
+    /// <summary>
+    /// torchvision's order (<see cref="TransformOptions.Resize"/>): normalises the decoded pixels, resizes the float
+    /// image to the metadata's size with torch's bilinear kernel (<c>F.interpolate(mode="bilinear",
+    /// align_corners=False)</c>, the call <c>GeneralizedRCNNTransform</c> makes), then pads as <see cref="Normalise"/>.
+    /// </summary>
+    private static unsafe void NormaliseThenResize(TransformedImage t, Span<float> destination, int width, int height,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> inverseStd)
     {
-        ReadOnlySpan<byte> source = t.Image.Pixels;
-        int w = t.Image.Width, h = t.Image.Height, plane = width * height;
+        using var scope = Engine.NewDisposeScope();
+        int w0 = t.Image.Width, h0 = t.Image.Height, w = t.Meta.Width, h = t.Meta.Height;
+        var original = Tensor.Empty([1, 3, h0, w0]);
+        Normalise(t.Image, new Span<float>((float*)NativeMethods.dd_tensor_data_ptr(original.RawHandle), 3 * h0 * w0), w0, h0, mean, inverseStd);
+        var resized = Functional.Interpolate(original, h, w, InterpolationMode.Bilinear, alignCorners: false).Contiguous();
+        var source = new ReadOnlySpan<float>((float*)NativeMethods.dd_tensor_data_ptr(resized.RawHandle), 3 * h * w);
+        int plane = width * height;
+        for (int c = 0; c < 3; c++)
+        {
+            Span<float> channel = destination.Slice(c * plane, plane);
+            for (int y = 0; y < h; y++)
+            {
+                source.Slice((c * h + y) * w, w).CopyTo(channel.Slice(y * width, w));
+                channel.Slice(y * width + w, width - w).Clear();
+            }
+
+            channel[(h * width)..].Clear();
+        }
+
+        GC.KeepAlive(original);
+        GC.KeepAlive(resized);
+    }
+
+    private static void Normalise(RgbImage image, Span<float> destination, int width, int height,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> inverseStd)
+    {
+        ReadOnlySpan<byte> source = image.Pixels;
+        int w = image.Width, h = image.Height, plane = width * height;
         Span<float> red = destination[..plane], green = destination.Slice(plane, plane), blue = destination.Slice(2 * plane, plane);
         float mr = mean[0], mg = mean[1], mb = mean[2], sr = inverseStd[0], sg = inverseStd[1], sb = inverseStd[2];
         for (int y = 0; y < h; y++)

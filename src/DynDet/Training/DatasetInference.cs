@@ -19,7 +19,7 @@ public static class DatasetInference
             throw new InputException("config data.test_scale must be [long, short]");
         }
 
-        return new DetectionTransform(TransformOptions.Testing(new ImageScale(data.TestScale[0], data.TestScale[1])));
+        return new DetectionTransform(TransformOptions.Testing(new ImageScale(data.TestScale[0], data.TestScale[1])) with { Resize = data.Resize });
     }
 
     /// <summary>

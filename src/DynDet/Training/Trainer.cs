@@ -378,7 +378,7 @@ public sealed class Trainer
         var scales = data.TrainScales.Select(s => s.Count == 2
             ? new ImageScale(s[0], s[1])
             : throw new InputException("config data.train_scales entries must be [long, short]")).ToArray();
-        return new DetectionTransform(TransformOptions.Training(scales) with { FlipProbability = data.FlipProbability });
+        return new DetectionTransform(TransformOptions.Training(scales) with { FlipProbability = data.FlipProbability, Resize = data.Resize });
     }
 
     /// <summary>

@@ -74,6 +74,65 @@ public sealed class DetectorWeightsTests : TorchTest
             "class boxes without torchvision's background rows");
     }
 
+    private static readonly string[] Three = ["a", "b", "c"];
+
+    /// <summary>Loads <paramref name="file"/> (tests/fixtures/gen_tv_e2e.py) into <paramref name="preset"/> on ResNet-18 with 3 classes.</summary>
+    private static (DetectionModel Model, WeightImportReport Report) LoadE2e(string preset, string file)
+    {
+        var model = DetectorFactory.CreateModel(ConfigLoader.Load(preset, ["model.backbone.depth=18", "model.num_classes=3"]), Three);
+        return (model, DetectorWeights.LoadFrom(model, TestPaths.Fixture("tv_e2e", file)));
+    }
+
+    /// <summary>Every weight of <paramref name="model"/> equals the file's entry of the same name (an MMDetection-format file).</summary>
+    private static void AssertEveryWeightIsTheFiles(DetectionModel model, string file)
+    {
+        using var checkpoint = TorchSerializer.Load(TestPaths.Fixture("tv_e2e", file));
+        var stored = checkpoint.GetStateDict("state_dict");
+        foreach (var (name, value) in model.StateDict())
+        {
+            Assert.True(value.Equal(stored[name]), $"{name} is the file's");
+        }
+    }
+
+    [Fact]
+    public void A_torchvision_fcos_state_dict_loads_with_no_missing_or_unexpected_key()
+    {
+        using var scope = Engine.NewDisposeScope();
+        var (model, report) = LoadE2e("fcos_r50", "tv_fcos_r18.pth");
+        using var owned = model;
+        Assert.Equal("torchvision", report.Naming);
+        Assert.True(report.IsExact, string.Join("\n", report.Lines("tv")));
+        using var tv = TorchSerializer.LoadStateDict(TestPaths.Fixture("tv_e2e", "tv_fcos_r18.pth"));
+        Assert.Equal(tv.Count, report.Loaded);
+        var state = model.StateDict().ToDictionary(e => e.Key, e => e.Value);
+        Assert.True(state["bbox_head.conv_centerness.weight"].Equal(tv["head.regression_head.bbox_ctrness.weight"]), "centerness");
+        Assert.True(state["bbox_head.cls_convs.3.gn.bias"].Equal(tv["head.classification_head.conv.10.bias"]), "last GN of the class tower");
+    }
+
+    [Fact]
+    public void An_mmdetection_fcos_file_loads_by_module_name_with_no_missing_or_unexpected_key()
+    {
+        // MMDetection's FCOS with the tricks' conv biases and centerness on the box tower: GN towers, a Scale per level,
+        // and torch BatchNorm's num_batches_tracked in the backbone (ignored, as MMDetection's loader ignores nothing else).
+        using var scope = Engine.NewDisposeScope();
+        var (model, report) = LoadE2e("fcos_r50_caffe_fpn_gn-head_1x_tricks", "mm_fcos_r18.pth");
+        using var owned = model;
+        Assert.Equal("mmdetection", report.Naming);
+        Assert.True(report.IsExact, string.Join("\n", report.Lines("mm")));
+        AssertEveryWeightIsTheFiles(model, "mm_fcos_r18.pth");
+    }
+
+    [Fact]
+    public void An_mmdetection_atss_file_loads_by_module_name_with_no_missing_or_unexpected_key()
+    {
+        using var scope = Engine.NewDisposeScope();
+        var (model, report) = LoadE2e("atss_r50_fpn_1x", "mm_atss_r18.pth");
+        using var owned = model;
+        Assert.Equal("mmdetection", report.Naming);
+        Assert.True(report.IsExact, string.Join("\n", report.Lines("mm")));
+        AssertEveryWeightIsTheFiles(model, "mm_atss_r18.pth");
+    }
+
     [Fact]
     public void Another_class_count_reinitialises_only_the_classifier_and_says_so()
     {
@@ -130,7 +189,7 @@ public sealed class DetectorWeightsTests : TorchTest
     }
 
     [Fact]
-    public void An_exported_file_loads_into_torchvisions_retinanet_with_strict_true_and_predicts_what_dyndet_predicts()
+    public void An_exported_retinanet_loads_into_torchvisions_with_strict_true_and_its_head_outputs_are_dyndets()
     {
         using var folder = new TempFolder();
         string checkpoint = folder.PathOf("model.pth");

@@ -52,6 +52,7 @@ public static class OutOfRangeConfigKeys
         Bad("model.roi_head.test.score_thr", "1.5", "config model.roi_head.test.score_thr: 1.5 is out of range (must be in [0, 1])"),
         Bad("model.roi_head.test.nms_iou", "-1", "config model.roi_head.test.nms_iou: -1 is out of range (must be in [0, 1])"),
         Bad("model.roi_head.test.max_per_image", "0", "config model.roi_head.test.max_per_image: 0 is out of range (must be >= 1)"),
+        Bad("model.roi_head.test.min_box_size", "-1", "config model.roi_head.test.min_box_size: -1 is out of range (must be >= 0)"),
         Bad("model.dynamic_rcnn.iou_topk", "0", "config model.dynamic_rcnn.iou_topk: 0 is out of range (must be >= 1)"),
         Bad("model.dynamic_rcnn.beta_topk", "0", "config model.dynamic_rcnn.beta_topk: 0 is out of range (must be >= 1)"),
         Bad("model.dynamic_rcnn.update_interval", "0", "config model.dynamic_rcnn.update_interval: 0 is out of range (must be >= 1)"),

@@ -1,3 +1,4 @@
+using DynDet.Config;
 using DynDet.Data.Images;
 
 namespace DynDet.Data.Transforms;
@@ -6,7 +7,9 @@ namespace DynDet.Data.Transforms;
 /// Resize and flip, with boxes following, as MMDetection 2.x's <c>Resize(keep_ratio=True)</c> and
 /// <c>RandomFlip</c>: the scale (one of <see cref="TransformOptions.Scales"/>, drawn for multi-scale
 /// training) gives the new size by <see cref="ImageScale.Apply"/>; the image is resized bilinearly
-/// (<see cref="ImageResizer"/>); boxes are multiplied by the float32 per-axis factors
+/// (<see cref="ImageResizer"/>). With torchvision's resize (<see cref="TransformOptions.Resize"/>) the size comes from
+/// <see cref="ImageScale.ApplyTorchVision"/> and the pixels keep their decoded size here: <see cref="BatchCollator"/>
+/// resizes the normalised float image to the size in the metadata. Boxes are multiplied by the float32 per-axis factors
 /// (new width / width, new height / height) and clipped to the resized image; a flip mirrors the image and maps
 /// x1' = W − x2, x2' = W − x1 (no −1). All randomness comes from the <see cref="Pcg32"/> passed in, so a
 /// sample's augmentation depends only on its seed. Stateless and thread-safe.
@@ -63,10 +66,13 @@ public sealed class DetectionTransform
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(rng);
         ImageScale scale = ChooseScale(rng);
-        (int width, int height, _) = scale.Apply(image.Width, image.Height);
-        RgbImage resized = ImageResizer.Resize(image, width, height);
-        float scaleX = (float)((double)width / image.Width);
-        float scaleY = (float)((double)height / image.Height);
+        bool torchvision = Options.Resize == ImplementationStyle.Torchvision;
+        (int width, int height) = torchvision ? scale.ApplyTorchVision(image.Width, image.Height) : Drop(scale.Apply(image.Width, image.Height));
+
+        // torchvision's resize happens after normalisation, on floats (BatchCollator): the pixels stay as decoded here.
+        RgbImage resized = torchvision ? image.Clone() : ImageResizer.Resize(image, width, height);
+        float scaleX = torchvision ? (float)width / image.Width : (float)((double)width / image.Width);
+        float scaleY = torchvision ? (float)height / image.Height : (float)((double)height / image.Height);
         bool flip = Options.FlipProbability > 0 && rng.NextDouble() < Options.FlipProbability;
         if (flip)
         {
@@ -118,6 +124,8 @@ public sealed class DetectionTransform
         };
         return new TransformedImage(resized, boxes, labels, ignore, meta);
     }
+
+    private static (int Width, int Height) Drop((int Width, int Height, double Factor) size) => (size.Width, size.Height);
 
     /// <summary>Mirrors an image left–right in place.</summary>
     public static void FlipHorizontal(RgbImage image)

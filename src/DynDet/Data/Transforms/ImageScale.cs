@@ -27,4 +27,23 @@ public readonly record struct ImageScale(int LongEdge, int ShortEdge)
         int newHeight = Math.Max(1, (int)(height * factor + 0.5));
         return (newWidth, newHeight, factor);
     }
+
+    /// <summary>
+    /// The resized size for a <paramref name="width"/> × <paramref name="height"/> image as torchvision 0.14's
+    /// <c>GeneralizedRCNNTransform</c> computes it at test time with <c>min_size</c> = the short edge and
+    /// <c>max_size</c> = the long edge: s = min(min_size / short side, max_size / long side) in float32, each quotient
+    /// as torch's <c>__rtruediv__</c> evaluates it (the side's float32 reciprocal times the size); new size =
+    /// floor(side · s) in double (<c>F.interpolate(..., recompute_scale_factor=True)</c>). Often one pixel smaller than
+    /// <see cref="Apply"/>'s: 350 × 250 at (224, 160) gives 223 × 159, since 0.64 in float32 is just below 0.64.
+    /// </summary>
+    public (int Width, int Height) ApplyTorchVision(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        int maxSize = Math.Max(LongEdge, ShortEdge), minSize = Math.Min(LongEdge, ShortEdge);
+        float byShort = 1f / Math.Min(width, height) * minSize;
+        float byLong = 1f / Math.Max(width, height) * maxSize;
+        double scale = Math.Min(byShort, byLong);
+        return (Math.Max(1, (int)Math.Floor(width * scale)), Math.Max(1, (int)Math.Floor(height * scale)));
+    }
 }

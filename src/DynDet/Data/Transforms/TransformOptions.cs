@@ -1,3 +1,5 @@
+using DynDet.Config;
+
 namespace DynDet.Data.Transforms;
 
 /// <summary>
@@ -24,6 +26,14 @@ public sealed record TransformOptions
 
     /// <summary>Images are padded (right and bottom, with 0 after normalisation) to a multiple of this; default 32, ≥ 1.</summary>
     public int SizeDivisor { get; init; } = 32;
+
+    /// <summary>
+    /// Whose resize (default <see cref="ImplementationStyle.Mmdetection"/>): MMDetection's sizes
+    /// (<see cref="ImageScale.Apply"/>) with the 8-bit image resized by <see cref="ImageResizer"/>, or torchvision's sizes
+    /// (<see cref="ImageScale.ApplyTorchVision"/>) with the normalised float image resized in
+    /// <see cref="BatchCollator"/> by torch's own bilinear kernel, as <c>GeneralizedRCNNTransform</c> does.
+    /// </summary>
+    public ImplementationStyle Resize { get; init; } = ImplementationStyle.Mmdetection;
 
     /// <summary>The training pipeline at the given scales (flip 0.5); (1333, 800) when none are given.</summary>
     public static TransformOptions Training(params ImageScale[] scales) =>

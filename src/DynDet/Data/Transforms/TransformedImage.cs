@@ -4,7 +4,9 @@ namespace DynDet.Data.Transforms;
 
 /// <summary>
 /// One image after resize and flip (still 8-bit; normalisation and padding happen when the batch is
-/// assembled) with its boxes in the same pixels: training targets and ignore regions.
+/// assembled) with its boxes in the resized pixels: training targets and ignore regions. With torchvision's resize
+/// the pixels keep their decoded size (maybe flipped) and the batch resizes them after normalisation to
+/// <see cref="ImageMeta.Width"/> × <see cref="ImageMeta.Height"/>.
 /// </summary>
 public sealed class TransformedImage
 {
@@ -18,7 +20,7 @@ public sealed class TransformedImage
         Meta = meta;
     }
 
-    /// <summary>The resized (and maybe flipped) pixels.</summary>
+    /// <summary>The resized (and maybe flipped) pixels; with torchvision's resize, the decoded size (see the class).</summary>
     public RgbImage Image { get; }
 
     /// <summary>Target boxes, 4 floats (x1, y1, x2, y2) each, in resized-image pixels.</summary>

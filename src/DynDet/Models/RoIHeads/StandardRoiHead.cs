@@ -256,8 +256,9 @@ public sealed class StandardRoiHead : Module
 
     /// <summary>
     /// Turns the head's outputs for each image's proposals (rows in image order) into detections: softmax, decode
-    /// every class's box clipped to the resized image, map to original pixels (before NMS, as MMDetection's
-    /// rescale does), then per-class NMS with the test thresholds.
+    /// every class's box clipped to the resized image, drop boxes smaller than the test's <c>min_box_size</c> (torchvision's
+    /// rule; none by default), map to original pixels (before NMS, as MMDetection's rescale does), then per-class NMS with
+    /// the test thresholds.
     /// </summary>
     public IReadOnlyList<ImageDetections> PostProcess(IReadOnlyList<Tensor> proposals, Tensor logits, Tensor deltas,
         IReadOnlyList<ImageMeta> metas)
@@ -275,8 +276,16 @@ public sealed class StandardRoiHead : Module
             long n = proposals[i].Size(0);
             var meta = metas[i];
             var boxes = _coder.Decode(proposals[i], deltas.Narrow(0, offset, n), (meta.Height, meta.Width));
-            boxes = meta.MapToOriginal(boxes.View(-1, 4)).View(n, -1);
             var foreground = scores.Narrow(0, offset, n).Narrow(1, 0, NumClasses);
+            if (Config.Test.MinBoxSize > 0)
+            {
+                // torchvision's remove_small_boxes, in the resized image's pixels: a dropped box scores below any threshold.
+                var perClass = boxes.View(n, -1, 4);
+                var small = (perClass.Narrow(2, 2, 2) - perClass.Narrow(2, 0, 2)).Lt(Config.Test.MinBoxSize).Any(2);
+                foreground = foreground.MaskedFill(small, -1);
+            }
+
+            boxes = meta.MapToOriginal(boxes.View(-1, 4)).View(n, -1);
             var (detBoxes, detScores, detLabels) = BatchedNms.MultiClass(boxes, foreground, Config.Test.ScoreThr,
                 Config.Test.NmsIou, Config.Test.MaxPerImage);
             results[i] = new ImageDetections(meta.ImageId, detBoxes.To(Device.Cpu).ToArray<float>(),

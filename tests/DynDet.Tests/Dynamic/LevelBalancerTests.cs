@@ -278,6 +278,43 @@ public sealed class LevelBalancerTests : TorchTest
     }
 
     [Fact]
+    public void Each_steps_levels_are_reduced_across_processes_before_they_enter_the_interval()
+    {
+        // A second "process" whose per-level losses are (3, 3, 3) every step: the reducer's mean is what counts.
+        using var avw = Balancer(Config(LevelBalancerMethod.Avw, interval: 2));
+        var reducer = new TwoProcessMean([3, 3, 3]);
+        foreach (var (m, row) in new[] { (1L, new[] { 1.0, 5, 3 }), (2L, [3, 1, 3]) })
+        {
+            using var statistics = new StepStatistics(1);
+            using var levels = Tensor.FromArray(row);
+            statistics.Publish($"bbox_head.{LevelBalancer.LevelLosses}", levels);
+            avw.Observe(statistics);
+            avw.Synchronize(reducer);
+            avw.Update(m);
+        }
+
+        // Means: (2, 4, 3) then (3, 2, 3): 𝓛 = (5, 6, 6), Var = (0.5, 2, 0).
+        Assert.Equal(2, reducer.Calls);
+        Assert.Equal([5.0, 6.0, 6.0], avw.IntervalLosses);
+        Assert.Equal([0.5, 2.0, 0.0], avw.Variances);
+    }
+
+    private sealed class TwoProcessMean(double[] other) : IStatisticReducer
+    {
+        public int Calls { get; private set; }
+
+        public int WorldSize => 2;
+
+        public Tensor Mean(Tensor statistic)
+        {
+            Calls++;
+            using var scope = Engine.NewDisposeScope();
+            using var peer = Tensor.FromArray(other);
+            return scope.MoveToOuter((statistic + peer) / 2);
+        }
+    }
+
+    [Fact]
     public void Current_shows_weights_by_level_and_rlos_probabilities_and_updates_carry_the_whole_state()
     {
         using var rlo = new LevelBalancer(Config(LevelBalancerMethod.Rlo, 2), "rpn", 5, 2, 0);

@@ -72,7 +72,11 @@ public sealed class StepBenchmark : IDisposable
         _mean = Tensor.FromArray(Mean.Select(v => (float)v).ToArray(), 1, 3, 1, 1);
         _std = Tensor.FromArray(Std.Select(v => (float)v).ToArray(), 1, 3, 1, 1);
         _optimizer = new Sgd(_model.NamedTrainableParameters().Select(p => p.Value), 0.001, 0.9);
-        _step = new TrainingStep(_model, _optimizer, _built.Strategies, new TrainingStepOptions { GradClip = config.Train.GradClip });
+        _step = new TrainingStep(_model, _optimizer, _built.Strategies, new TrainingStepOptions
+        {
+            GradClip = config.Train.GradClip,
+            LossWeighting = LevelBalancedLossWeighting.For(_built.Strategies),
+        });
     }
 
     /// <summary>The model.</summary>

@@ -45,4 +45,7 @@ public sealed record AtssHeadConfig
 
     /// <summary>Test-time post-processing (NMS IoU 0.6; the final score is class score × centerness).</summary>
     public DenseTestConfig Test { get; init; } = new() { NmsIou = 0.6 };
+
+    /// <summary>Multi-scale loss balancing of this head's per-level losses (SPEC §7.1; default null: off).</summary>
+    public LevelBalancerConfig? Balancer { get; init; }
 }

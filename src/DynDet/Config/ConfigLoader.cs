@@ -74,6 +74,7 @@ public static class ConfigLoader
             if (tree["model"] is JsonObject model)
             {
                 PutModelTypeFirst(model);
+                ExpandBalancerShorthand(model);
             }
 
             var config = tree.Deserialize<DetectorConfig>(JsonOptions) ?? throw new InputException("config: empty");
@@ -118,6 +119,23 @@ public static class ConfigLoader
             model[key] = value;
         }
     }
+
+    /// <summary>
+    /// A head section's <c>"balancer": "avw"</c> (or <c>"rlo"</c>) is <c>{"method": "avw"}</c> with every other key at
+    /// its default, and <c>"none"</c> is null (off); any other string becomes a method that the enum refuses by name.
+    /// </summary>
+    private static void ExpandBalancerShorthand(JsonObject model)
+    {
+        foreach (var (_, section) in model.ToList())
+        {
+            if (section is JsonObject head && head[BalancerKey] is JsonValue value && value.TryGetValue(out string? method))
+            {
+                head[BalancerKey] = method == "none" ? null : new JsonObject { ["method"] = method };
+            }
+        }
+    }
+
+    private const string BalancerKey = "balancer";
 
     private static string Prefixed(string? source, string message) => source is null ? message : $"{source}: {message}";
 

@@ -206,10 +206,14 @@ public static class ConfigValidator
                 NegativeNotAbovePositive("model.rpn.assigner", twoStage.Rpn.Assigner);
                 NegativeNotAbovePositive("model.roi_head.assigner", twoStage.RoiHead.Assigner);
                 OneStridePerLevel("model.rpn.anchor.strides", twoStage.Rpn.Anchor, twoStage.Neck);
+                Balancer("model.rpn.balancer", twoStage.Rpn.Balancer, twoStage.Neck.NumOuts);
+                // The R-CNN head pools from the four finest levels.
+                Balancer("model.roi_head.balancer", twoStage.RoiHead.Balancer, 4);
                 break;
             case RetinaNetModelConfig retina:
                 NegativeNotAbovePositive("model.bbox_head.assigner", retina.BboxHead.Assigner);
                 OneStridePerLevel("model.bbox_head.anchor.strides", retina.BboxHead.Anchor, retina.Neck);
+                Balancer("model.bbox_head.balancer", retina.BboxHead.Balancer, retina.Neck.NumOuts);
                 break;
             case AtssModelConfig atss:
                 if (atss.Style != ImplementationStyle.Mmdetection)
@@ -219,9 +223,11 @@ public static class ConfigValidator
 
                 OneStridePerLevel("model.bbox_head.anchor.strides", atss.BboxHead.Anchor, atss.Neck);
                 GroupsDivideChannels("model.bbox_head", atss.BboxHead.NormGroups, atss.BboxHead.FeatChannels);
+                Balancer("model.bbox_head.balancer", atss.BboxHead.Balancer, atss.Neck.NumOuts);
                 break;
             case FcosModelConfig fcos:
                 CheckFcos(fcos);
+                Balancer("model.bbox_head.balancer", fcos.BboxHead.Balancer, fcos.Neck.NumOuts);
                 break;
         }
     }
@@ -270,6 +276,38 @@ public static class ConfigValidator
             {
                 throw Fail("model.bbox_head.centerness_on_reg", "false, but torchvision's FCOS head (model.style torchvision) predicts centerness from the box tower (set it true)");
             }
+        }
+    }
+
+    /// <summary>A balancer enhances at most every level, draws from distinct actions and has ordered bounds.</summary>
+    private static void Balancer(string key, LevelBalancerConfig? balancer, int levels)
+    {
+        if (balancer is null)
+        {
+            return;
+        }
+
+        if (balancer.Amplification.Count > levels)
+        {
+            throw Fail(key + ".amplification", string.Create(CultureInfo.InvariantCulture,
+                $"has {Entries(balancer.Amplification.Count)} but the head has {levels} levels (one λ per enhanced level, N <= levels)"));
+        }
+
+        var bounds = balancer.ProbabilityBounds;
+        if (bounds[0] > bounds[1])
+        {
+            throw Fail(key + ".probability_bounds", string.Create(CultureInfo.InvariantCulture,
+                $"[{bounds[0]}, {bounds[1]}] is not ordered (β_min must be <= β_max)"));
+        }
+
+        if (balancer.Actions.Count == 0)
+        {
+            throw Fail(key + ".actions", "has 0 entries (must have at least 1)");
+        }
+
+        if (balancer.Actions.GroupBy(a => a).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            throw Fail(key + ".actions", $"names {JsonNamingPolicy.SnakeCaseLower.ConvertName(repeated.Key.ToString())} twice (each action once)");
         }
     }
 

@@ -70,4 +70,7 @@ public sealed record FcosHeadConfig
 
     /// <summary>Test-time post-processing (nms_pre 1000, score 0.05, NMS 0.5, 100 per image).</summary>
     public DenseTestConfig Test { get; init; } = new();
+
+    /// <summary>Multi-scale loss balancing of this head's per-level losses (SPEC §7.1; default null: off).</summary>
+    public LevelBalancerConfig? Balancer { get; init; }
 }

@@ -37,4 +37,7 @@ public sealed record RoiHeadConfig
 
     /// <summary>Test-time post-processing.</summary>
     public RcnnTestConfig Test { get; init; } = new();
+
+    /// <summary>Multi-scale loss balancing of this head's per-level losses (SPEC §7.1; default null: off).</summary>
+    public LevelBalancerConfig? Balancer { get; init; }
 }

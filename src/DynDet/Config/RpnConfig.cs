@@ -20,4 +20,7 @@ public sealed record RpnConfig
 
     /// <summary>Proposals at test time.</summary>
     public ProposalConfig TestProposals { get; init; } = new() { NmsPre = 1000 };
+
+    /// <summary>Multi-scale loss balancing of this head's per-level losses (SPEC §7.1; default null: off).</summary>
+    public LevelBalancerConfig? Balancer { get; init; }
 }

@@ -23,6 +23,26 @@ public sealed class Pcg32
         NextUInt32();
     }
 
+    /// <summary>The generator's 64-bit state now: with <see cref="Increment"/>, everything <see cref="Restore"/> needs.</summary>
+    public ulong State => _state;
+
+    /// <summary>The stream's odd increment (fixed by the stream given to the constructor).</summary>
+    public ulong Increment => _increment;
+
+    /// <summary>
+    /// A generator continuing exactly where one with <paramref name="state"/> and <paramref name="increment"/> (read
+    /// from <see cref="State"/> and <see cref="Increment"/>) left off: what a checkpoint restores.
+    /// </summary>
+    public static Pcg32 Restore(ulong state, ulong increment)
+    {
+        if ((increment & 1UL) == 0)
+        {
+            throw new ArgumentException($"a PCG32 increment is odd, not {increment}", nameof(increment));
+        }
+
+        return new Pcg32(state, increment, restoring: true);
+    }
+
     /// <summary>
     /// A well-mixed 64-bit value from several (SplitMix64's finaliser over a running combination): derives
     /// seeds for items from (seed, epoch, index) so each gets an unrelated generator.
@@ -32,6 +52,13 @@ public sealed class Pcg32
         ulong h = Finalise(a + 0x9E3779B97F4A7C15UL);
         h = Finalise(h ^ (b + 0xBF58476D1CE4E5B9UL));
         return Finalise(h ^ (c + 0x94D049BB133111EBUL));
+    }
+
+    private Pcg32(ulong state, ulong increment, bool restoring)
+    {
+        _ = restoring;
+        _state = state;
+        _increment = increment;
     }
 
     private static ulong Finalise(ulong z)

@@ -110,8 +110,8 @@ public sealed partial class RunHistory
     public IReadOnlyList<JsonObject> Evaluations { get; }
 
     /// <summary>
-    /// The dynamic values grouped into charts: names that differ only by a trailing index (<c>w_0</c>, <c>w_1</c>) or
-    /// level (<c>p3</c>, <c>p4</c>) share a family; each other name is its own.
+    /// The dynamic values grouped into charts: names that differ only by a trailing number (<c>w_0</c>, <c>w_1</c>;
+    /// a balancer's <c>rpn.w_p2</c> … <c>rpn.w_p6</c> and <c>rpn.p0</c> … <c>rpn.p3</c>) share a family; each other name is its own.
     /// </summary>
     public IReadOnlyList<(string Family, IReadOnlyList<string> Names)> DynamicFamilies() =>
         [.. Dynamic.Keys.GroupBy(Family, StringComparer.Ordinal)
@@ -140,6 +140,6 @@ public sealed partial class RunHistory
     private static List<JsonObject> Entries(JsonObject metrics, string key) =>
         metrics[key] is JsonArray array ? [.. array.OfType<JsonObject>().Where(e => e["iter"] is not null)] : [];
 
-    [GeneratedRegex(@"^(.*?)[_.]?(?:[pP])?\d+$")]
+    [GeneratedRegex(@"^(.*?)[_.]?\d+$")]
     private static partial Regex TrailingIndex();
 }

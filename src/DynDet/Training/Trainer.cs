@@ -151,6 +151,7 @@ public sealed class Trainer
         var step = new TrainingStep(model, optimizer, strategies, new TrainingStepOptions
         {
             GradClip = train.GradClip,
+            LossWeighting = LevelBalancedLossWeighting.For(strategies),
             AfterBackward = _options.AfterBackward,
         });
         long iteration = start;

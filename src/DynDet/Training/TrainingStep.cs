@@ -55,6 +55,12 @@ public sealed class TrainingStep
         using var statistics = new StepStatistics(batch.Count);
         var losses = _model.Loss(batch, new StepContext(iteration, statistics));
         var names = losses.Terms.Keys.ToArray();
+        // Each head's per-level terms, for a level balancer to observe (detached aliases: no work, no read).
+        foreach (var (head, terms) in losses.LevelGroups)
+        {
+            statistics.Publish($"{head}.{LevelBalancer.LevelLosses}", [.. terms.Select(t => losses.Levels[t])]);
+        }
+
         var total = _options.LossWeighting.Weighted(losses);
         _optimizer.ZeroGrad();
         using (PhaseProfiler.Measure("backward"))

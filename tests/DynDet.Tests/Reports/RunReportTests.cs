@@ -78,8 +78,8 @@ public sealed partial class RunReportTests(ReportedRunFixture run) : TorchTest, 
 
     [Theory]
     [InlineData("w_0", "w")]
-    [InlineData("weight_p3", "weight")]
-    [InlineData("rpn.avw.w4", "rpn.avw.w")]
+    [InlineData("rpn.w_p3", "rpn.w_p")]
+    [InlineData("rpn.p0", "rpn.p")]
     [InlineData("beta", "beta")]
     [InlineData("iou_threshold", "iou_threshold")]
     public void Dynamic_values_that_differ_by_a_trailing_index_share_a_chart(string name, string family) =>

@@ -58,6 +58,9 @@ public static class OutOfRangeConfigKeys
         Bad("model.dynamic_rcnn.update_interval", "0", "config model.dynamic_rcnn.update_interval: 0 is out of range (must be >= 1)"),
         Bad("model.dynamic_rcnn.initial_iou", "1.5", "config model.dynamic_rcnn.initial_iou: 1.5 is out of range (must be in [0, 1])"),
         Bad("model.dynamic_rcnn.initial_beta", "0", "config model.dynamic_rcnn.initial_beta: 0 is out of range (must be > 0)"),
+        .. Balancer("model.rpn.balancer"),
+        .. Balancer("model.roi_head.balancer"),
+        .. Balancer("model.bbox_head.balancer").Select(e => e with { Preset = RetinaNetPreset }),
         Bad("data.train_scales", "[[0, 800]]", "config data.train_scales[0][0]: 0 is out of range (must be in [1, 8192])"),
         Bad("data.train_scales", "[[1333]]", "config data.train_scales[0]: has 1 entry (must have 2)"),
         Bad("data.train_scales", "[]", "config data.train_scales: has 0 entries (must have at least 1)"),
@@ -116,7 +119,7 @@ public static class OutOfRangeConfigKeys
         .. FcosRules(),
         Bad("model.bbox_head.stacked_convs", "2", "config model.bbox_head: unknown key (model has style, num_classes, backbone, neck, rpn, roi_head, dynamic_rcnn)"),
         Bad("model.rpn.nms_iuo", "0.5",
-            "config model.rpn.nms_iuo: unknown key (model.rpn has anchor, assigner, sampler, loss_box, train_proposals, test_proposals)"),
+            "config model.rpn.nms_iuo: unknown key (model.rpn has anchor, assigner, sampler, loss_box, train_proposals, test_proposals, balancer)"),
         Bad("model.bbox_head.norm_groups", "48",
             "config model.bbox_head.norm_groups: 48 does not divide model.bbox_head.feat_channels 64 (GroupNorm needs whole groups)") with { Preset = AtssPreset },
         Bad("model.bbox_head.anchor.strides", "[8, 16, 32]",
@@ -124,6 +127,17 @@ public static class OutOfRangeConfigKeys
         Bad("model.style", "torchvision", "config model.style: torchvision has no ATSS (use mmdetection)") with { Preset = AtssPreset },
         Bad("model.bbox_head.assigner.pos_iou_thr", "0.5",
             "config model.bbox_head.assigner.pos_iou_thr: unknown key (model.bbox_head.assigner has topk)") with { Preset = AtssPreset },
+        Bad("model.roi_head.balancer.amplification", "[1, 1, 1, 1, 1]",
+            "config model.roi_head.balancer.amplification: has 5 entries but the head has 4 levels (one λ per enhanced level, N <= levels)"),
+        Bad("model.bbox_head.balancer.amplification", "[1, 1, 1, 1, 1, 1]",
+            "config model.bbox_head.balancer.amplification: has 6 entries but the head has 5 levels (one λ per enhanced level, N <= levels)") with { Preset = FcosPreset },
+        Bad("model.rpn.balancer.probability_bounds", "[0.9, 0.1]",
+            "config model.rpn.balancer.probability_bounds: [0.9, 0.1] is not ordered (β_min must be <= β_max)"),
+        Bad("model.rpn.balancer.actions", "[\"a1\", \"a1\"]", "config model.rpn.balancer.actions: names a1 twice (each action once)"),
+        Bad("model.rpn.balancer.actions", "[]", "config model.rpn.balancer.actions: has 0 entries (must have at least 1)"),
+        Bad("model.rpn.balancer", "avx", "config model.rpn.balancer.method: expected one of avw, rlo, got \"avx\""),
+        Bad("model.rpn.balancer.alpha", "50",
+            "config model.rpn.balancer.alpha: unknown key (model.rpn.balancer has method, interval, amplification, eps, reward_step, probability_bounds, actions)"),
         Bad("trian.lr", "0.1", "config trian: unknown key (the top level has name, load_from, model, data, train)"),
     ];
 
@@ -236,7 +250,7 @@ public static class OutOfRangeConfigKeys
             Bad($"{h}.norm", "batch_norm", $"config {h}.norm: expected one of none, group_norm, got \"batch_norm\""),
             Bad($"{h}.loss_bbox.type", "l1", $"config {h}.loss_bbox.type: expected one of iou, giou, got \"l1\""),
             Bad($"{h}.anchor.strides", "[8]",
-                $"config {h}.anchor: unknown key ({h} has stacked_convs, feat_channels, strides, regress_ranges, center_sampling, center_sample_radius, norm_on_bbox, centerness_on_reg, conv_bias, norm, loss_cls, loss_bbox, loss_centerness, test)"),
+                $"config {h}.anchor: unknown key ({h} has stacked_convs, feat_channels, strides, regress_ranges, center_sampling, center_sample_radius, norm_on_bbox, centerness_on_reg, conv_bias, norm, loss_cls, loss_bbox, loss_centerness, test, balancer)"),
         ];
         return
         [
@@ -280,6 +294,17 @@ public static class OutOfRangeConfigKeys
 
     /// <summary>The preset the ATSS entries apply to.</summary>
     public const string AtssPreset = "atss_r18_cpu";
+
+    private static OutOfRangeConfigKey[] Balancer(string section) =>
+    [
+        Bad($"{section}.interval", "1", $"config {section}.interval: 1 is out of range (must be >= 2)"),
+        Bad($"{section}.amplification", "[1.5, -1]", $"config {section}.amplification[1]: -1 is out of range (must be >= 0)"),
+        Bad($"{section}.amplification", "[]", $"config {section}.amplification: has 0 entries (must have at least 1)"),
+        Bad($"{section}.eps", "0", $"config {section}.eps: 0 is out of range (must be > 0)"),
+        Bad($"{section}.reward_step", "1.5", $"config {section}.reward_step: 1.5 is out of range (must be in [0, 1])"),
+        Bad($"{section}.probability_bounds", "[0, 0.9]", $"config {section}.probability_bounds[0]: 0 is out of range (must be in (0, 1))"),
+        Bad($"{section}.probability_bounds", "[0.1, 0.5, 0.9]", $"config {section}.probability_bounds: has 3 entries (must have 2)"),
+    ];
 
     private static OutOfRangeConfigKey[] Assigner(string section) =>
     [

@@ -80,6 +80,18 @@ public static class DetectorFactory
             };
         }
 
+        // The RPN's anchors cover every FPN output (P2–P6 from start level 0); the R-CNN head pools from the four finest.
+        int firstLevel = 2 + model.Neck.StartLevel;
+        if (model.Rpn.Balancer is { } rpnBalancer)
+        {
+            strategies.Add(new LevelBalancer(rpnBalancer, "rpn", model.Neck.NumOuts, firstLevel, (ulong)config.Train.Seed));
+        }
+
+        if (model.RoiHead.Balancer is { } roiBalancer)
+        {
+            strategies.Add(new LevelBalancer(roiBalancer, StandardRoiHead.Name, 4, firstLevel, (ulong)config.Train.Seed));
+        }
+
         ResNet? backbone = null;
         Fpn? neck = null;
         RpnHead? rpn = null;
@@ -157,7 +169,7 @@ public static class DetectorFactory
             Candidates = torchvision ? DenseCandidateRule.TopPairs : DenseCandidateRule.TopAnchors,
             UseValidFlags = !torchvision,
         };
-        return SingleStage(config, model, classNames, () => new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options));
+        return SingleStage(config, model, classNames, head.Balancer, () => new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options));
     }
 
     private static BuiltDetector BuildFcos(DetectorConfig config, FcosModelConfig model, IReadOnlyList<string> classNames)
@@ -173,7 +185,8 @@ public static class DetectorFactory
             Scales = !torchvision,
             GiouEps = torchvision ? Losses.GiouLoss.FunctionEps : Losses.GiouLoss.DefaultEps,
         };
-        return SingleStage(config, model, classNames, () => new FcosHead(model.Neck.OutChannels, classNames.Count, model.BboxHead, options));
+        return SingleStage(config, model, classNames, model.BboxHead.Balancer,
+            () => new FcosHead(model.Neck.OutChannels, classNames.Count, model.BboxHead, options));
     }
 
     /// <summary>
@@ -190,16 +203,20 @@ public static class DetectorFactory
             AtssAssigner = head.Assigner.ToOptions(),
             Test = head.Test,
         };
-        return SingleStage(config, model, classNames, () => new AtssHead(model.Neck.OutChannels, classNames.Count, head, options));
+        return SingleStage(config, model, classNames, head.Balancer, () => new AtssHead(model.Neck.OutChannels, classNames.Count, head, options));
     }
 
     /// <summary>
-    /// Builds the backbone and the FPN of <paramref name="model"/>, then the head, and assembles the one-stage detector;
-    /// whatever was built is disposed if a later part fails.
+    /// Builds the backbone and the FPN of <paramref name="model"/>, then the head, and assembles the one-stage detector
+    /// with the head's level balancer, if any (over every FPN output: P3–P7 from start level 1); whatever was built is
+    /// disposed if a later part fails.
     /// </summary>
     private static BuiltDetector SingleStage(DetectorConfig config, ModelConfig model, IReadOnlyList<string> classNames,
-        Func<DenseHead> head)
+        LevelBalancerConfig? balancer, Func<DenseHead> head)
     {
+        ITrainingStrategy[] strategies = balancer is null
+            ? []
+            : [new LevelBalancer(balancer, "bbox_head", model.Neck.NumOuts, 2 + model.Neck.StartLevel, (ulong)config.Train.Seed)];
         ResNet? backbone = null;
         Fpn? neck = null;
         DenseHead? dense = null;
@@ -208,13 +225,18 @@ public static class DetectorFactory
             backbone = Backbone(model.Backbone);
             neck = Neck(model.Neck, backbone);
             dense = head();
-            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
+            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), strategies);
         }
         catch
         {
             dense?.Dispose();
             neck?.Dispose();
             backbone?.Dispose();
+            foreach (var strategy in strategies.OfType<IDisposable>())
+            {
+                strategy.Dispose();
+            }
+
             throw;
         }
     }

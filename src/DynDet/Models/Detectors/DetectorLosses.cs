@@ -14,4 +14,11 @@ public sealed record DetectorLosses(IReadOnlyDictionary<string, Tensor> Terms, T
     /// of the levels reaches the backward pass. Empty (default) when no term is split by level.
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> Levels { get; init; } = new Dictionary<string, Tensor>();
+
+    /// <summary>
+    /// The per-level terms of each head, by the head's config section (<c>rpn</c>: <c>loss_rpn_cls</c>,
+    /// <c>loss_rpn_bbox</c>; <c>roi_head</c>: <c>loss_cls</c>, <c>loss_bbox</c>; <c>bbox_head</c>: every term of a
+    /// one-stage head): what a level balancer of that head observes and weighs. Empty (default) when none.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> LevelGroups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }

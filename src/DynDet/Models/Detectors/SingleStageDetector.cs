@@ -70,7 +70,11 @@ public sealed class SingleStageDetector : DetectionModel
         var terms = perLevel.ToDictionary(t => t.Key, t => scope.MoveToOuter(t.Value.Sum()));
         var levelsOut = perLevel.ToDictionary(t => t.Key, t => scope.MoveToOuter(t.Value));
         var total = terms.Values.Aggregate((a, b) => a + b);
-        return new DetectorLosses(terms, scope.MoveToOuter(total)) { Levels = levelsOut };
+        return new DetectorLosses(terms, scope.MoveToOuter(total))
+        {
+            Levels = levelsOut,
+            LevelGroups = new Dictionary<string, IReadOnlyList<string>> { ["bbox_head"] = [.. levelsOut.Keys] },
+        };
     }
 
     /// <inheritdoc />

@@ -103,7 +103,15 @@ public sealed class TwoStageDetector : DetectionModel
             ["loss_bbox"] = scope.MoveToOuter(rcnn.BoxLevels),
         };
         var total = terms.Values.Aggregate((a, b) => a + b);
-        return new DetectorLosses(terms, scope.MoveToOuter(total)) { Levels = perLevel };
+        return new DetectorLosses(terms, scope.MoveToOuter(total))
+        {
+            Levels = perLevel,
+            LevelGroups = new Dictionary<string, IReadOnlyList<string>>
+            {
+                ["rpn"] = ["loss_rpn_cls", "loss_rpn_bbox"],
+                [StandardRoiHead.Name] = ["loss_cls", "loss_bbox"],
+            },
+        };
     }
 
     /// <inheritdoc />

@@ -9,37 +9,33 @@ using DynDet.Torch;
 namespace DynDet.Models.DenseHeads;
 
 /// <summary>
-/// What anchor-based dense heads share (MMDetection's <c>AnchorHead</c>): the anchors of every level, valid flags,
-/// the per-image target step (assignment of the valid anchors by MaxIoU or ATSS, a pseudo sampler, labels with C as
-/// background), the loss normalisers, and test-time post-processing (candidates per level, decode, clip, per-class NMS,
-/// optionally with a score factor such as centerness). A subclass adds its layers and losses (<see cref="RetinaHead"/>,
-/// <see cref="AtssHead"/>).
+/// What anchor-based dense heads share (MMDetection's <c>AnchorHead</c>), for one-stage detectors: the anchors and valid
+/// flags (<see cref="AnchorPriors"/>) and the per-image target step (<see cref="AnchorTargetStep"/>: MaxIoU or ATSS with a
+/// pseudo sampler) that the RPN uses too, the dense labels with C as background, the loss normalisers, and test-time
+/// post-processing (candidates per level, decode, clip, per-class NMS, optionally with a score factor such as
+/// centerness). A subclass adds its layers and losses (<see cref="RetinaHead"/>, <see cref="AtssHead"/>).
 /// </summary>
 public abstract class AnchorHead : DenseHead
 {
-    private readonly AnchorGenerator _anchors;
-    private readonly MaxIouAssigner? _assigner;
-    private readonly AtssAssigner? _atssAssigner;
+    private readonly AnchorTargetStep _targetStep;
 
-    /// <summary>Creates the shared parts.</summary>
+    /// <summary>Creates the shared parts; the head owns (disposes) <paramref name="priors"/>.</summary>
     /// <param name="numClasses">Foreground classes C (≥ 1).</param>
-    /// <param name="options">Anchors, coder, assigner (MaxIoU or ATSS, exactly one), test settings and conventions.</param>
-    protected AnchorHead(int numClasses, AnchorHeadOptions options)
+    /// <param name="options">Coder, test settings and conventions.</param>
+    /// <param name="priors">Anchors and the valid-flag rule.</param>
+    /// <param name="targets">The target step (MaxIoU or ATSS assigner, pseudo sampler).</param>
+    protected AnchorHead(int numClasses, AnchorHeadOptions options, AnchorPriors priors, AnchorTargetStep targets)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(priors);
+        ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numClasses);
-        if ((options.Assigner is null) == (options.AtssAssigner is null))
-        {
-            throw new ArgumentException("an anchor head needs exactly one assigner: MaxIoU (Assigner) or ATSS (AtssAssigner)", nameof(options));
-        }
-
         NumClasses = numClasses;
         Options = options;
-        _assigner = options.Assigner is { } maxIou ? new MaxIouAssigner(maxIou) : null;
-        _atssAssigner = options.AtssAssigner is { } atss ? new AtssAssigner(atss) : null;
-        _anchors = new AnchorGenerator(options.Anchors);
+        Priors = priors;
+        _targetStep = targets;
         Coder = new DeltaXywhBoxCoder(options.Coder);
-        AnchorsPerLocation = _anchors.NumBaseAnchors(0);
+        AnchorsPerLocation = priors.AnchorsPerLocation;
     }
 
     /// <summary>Foreground classes C.</summary>
@@ -51,22 +47,21 @@ public abstract class AnchorHead : DenseHead
     /// <summary>Anchors per grid location A.</summary>
     public int AnchorsPerLocation { get; }
 
+    /// <summary>The anchors and valid-flag rule.</summary>
+    protected AnchorPriors Priors { get; }
+
     /// <summary>The box coder.</summary>
     protected DeltaXywhBoxCoder Coder { get; }
 
     /// <summary>Anchors of every level (H·W·A, 4) for maps of the given sizes, location-major then anchor (caller's scope).</summary>
-    public Tensor[] Anchors(IReadOnlyList<(long Height, long Width)> sizes, (long Height, long Width) imageSize, Device device)
-    {
-        ArgumentNullException.ThrowIfNull(sizes);
-        var strides = _anchors.Options.Style == AnchorStyle.TorchVision ? AnchorGenerator.TorchVisionStrides(imageSize, sizes) : null;
-        return _anchors.GridAnchors(sizes, device, strides);
-    }
+    public Tensor[] Anchors(IReadOnlyList<(long Height, long Width)> sizes, (long Height, long Width) imageSize, Device device) =>
+        Priors.Anchors(sizes, imageSize, device);
 
     /// <summary>
-    /// Targets of every anchor of the batch: per image, the valid anchors are assigned to the gts (every anchor when
-    /// the image has none is negative), positives get their gt's label and box, ignored and invalid anchors weight 0.
-    /// The ATSS assigner gets the number of valid anchors of each level (MMDetection's
-    /// <c>get_num_level_anchors_inside</c>, from the shapes: no device read).
+    /// Targets of every anchor of the batch from the shared target step (<see cref="AnchorTargetStep.Sample"/>): per image,
+    /// the valid anchors are assigned to the gts (every anchor when the image has none is negative), positives get their
+    /// gt's label and box, ignored and invalid anchors weight 0. The ATSS assigner gets the number of valid anchors of
+    /// each level (MMDetection's <c>get_num_level_anchors_inside</c>, from the shapes: no device read).
     /// </summary>
     public AnchorTargets Targets(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
     {
@@ -74,63 +69,18 @@ public abstract class AnchorHead : DenseHead
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
-        var all = Tensor.Cat(anchors);
-        long total = all.Size(0);
-        var device = all.Device;
-        var labels = new Tensor[batch.Count];
-        var weights = new Tensor[batch.Count];
-        var posIndex = new Tensor[batch.Count];
-        var posBoxes = new Tensor[batch.Count];
-        var posImage = new Tensor[batch.Count];
-        var posAnchors = new Tensor[batch.Count];
-        var posCount = new long[batch.Count];
-        for (int i = 0; i < batch.Count; i++)
-        {
-            var valid = Options.UseValidFlags
-                ? AnchorValidity.ValidIndices(featureSizes, _anchors.Options.Strides, AnchorsPerLocation, batch.Metas[i], device)
-                : null;
-            var candidates = valid is null ? all : all.IndexSelect(0, valid);
-            var gt = batch.Targets[i];
-            using var assignment = _atssAssigner is null
-                ? _assigner!.Assign(candidates, gt.Boxes, gt.Labels)
-                : _atssAssigner.Assign(candidates, ValidPerLevel(anchors, featureSizes, batch.Metas[i]), gt.Boxes, gt.Labels);
-            var gtInds = assignment.GtIndices;
-            var pos = gtInds.Gt(0).NonzeroFlat();
-            var posGt = gtInds.IndexSelect(0, pos) - 1;
-            var localLabels = Tensor.Full([candidates.Size(0)], NumClasses, ScalarType.Int64, device)
-                .Scatter(0, pos, gt.Labels.IndexSelect(0, posGt));
-            var localWeights = gtInds.Ge(0).To(ScalarType.Float32);
-            if (valid is null)
-            {
-                labels[i] = localLabels;
-                weights[i] = localWeights;
-            }
-            else
-            {
-                labels[i] = Tensor.Full([total], NumClasses, ScalarType.Int64, device).Scatter(0, valid, localLabels);
-                weights[i] = Tensor.Zeros([total], device: device).Scatter(0, valid, localWeights);
-                pos = valid.IndexSelect(0, pos);
-            }
-
-            posIndex[i] = pos + i * total;
-            posAnchors[i] = all.IndexSelect(0, pos);
-            posBoxes[i] = gt.Boxes.IndexSelect(0, posGt);
-            posCount[i] = pos.Size(0);
-            posImage[i] = Tensor.Full([posCount[i]], i, ScalarType.Int64, device);
-        }
-
-        var result = new AnchorTargets(Tensor.Cat(labels), Tensor.Cat(weights), Tensor.Cat(posIndex), Tensor.Cat(posBoxes),
-            Tensor.Cat(posImage), Tensor.Cat(posAnchors), LevelIds(anchors).Repeat(batch.Count), posCount);
+        var samples = _targetStep.Sample(Priors, anchors, featureSizes, batch);
+        long count = samples.AnchorsPerImage * batch.Count;
+        var device = samples.PosIndex.Device;
+        var labels = Tensor.Full([count], NumClasses, ScalarType.Int64, device).Scatter(0, samples.PosIndex, samples.PosLabels);
+        var trained = Tensor.Cat([samples.PosIndex, samples.NegIndex]);
+        var weights = Tensor.Zeros([count], device: device).Scatter(0, trained, Tensor.Ones([trained.Size(0)], device: device));
+        var result = new AnchorTargets(labels, weights, samples.PosIndex, samples.PosGtBoxes, samples.PosImage, samples.PosAnchors,
+            AnchorPriors.LevelIds(anchors).Repeat(batch.Count), samples.PosCount);
         scope.MoveToOuter(result.Labels, result.LabelWeights, result.PosIndex, result.PosGtBoxes, result.PosImage, result.PosAnchors,
             result.AnchorLevels);
         return result;
     }
-
-    // The number of anchors of each level an image trains on: all of them, or those inside its padded area.
-    private int[] ValidPerLevel(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, ImageMeta meta) =>
-        Options.UseValidFlags
-            ? AnchorValidity.ValidCounts(featureSizes, _anchors.Options.Strides, AnchorsPerLocation, meta)
-            : anchors.Select(a => checked((int)a.Size(0))).ToArray();
 
     /// <summary>
     /// The factor each image's per-anchor losses are multiplied by (float (N), caller's scope): 1 / Σ max(#pos, 1) for
@@ -163,13 +113,6 @@ public abstract class AnchorHead : DenseHead
         // A background anchor's targets are all zero; ignored and invalid anchors weigh 0.
         var perAnchor = focal.Elementwise(Tensor.Cat(logits, 1).Reshape(-1, NumClasses), targets.Labels, targets.LabelWeights).Sum(1);
         return scope.MoveToOuter(LevelSum.Of(perAnchor * normalisers.IndexSelect(0, anchorImages), targets.AnchorLevels, logits.Length));
-    }
-
-    /// <summary>The level id (int64, 0 … L−1) of each anchor of one image, in the concatenated order (caller's scope).</summary>
-    public static Tensor LevelIds(Tensor[] anchors)
-    {
-        ArgumentNullException.ThrowIfNull(anchors);
-        return Tensor.Cat([.. anchors.Select((a, l) => Tensor.Full([a.Size(0)], l, ScalarType.Int64, a.Device))]);
     }
 
     /// <summary>
@@ -275,7 +218,7 @@ public abstract class AnchorHead : DenseHead
     {
         if (disposing)
         {
-            _anchors.Dispose();
+            Priors.Dispose();
         }
 
         base.Dispose(disposing);

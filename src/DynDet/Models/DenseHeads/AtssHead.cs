@@ -16,7 +16,7 @@ namespace DynDet.Models.DenseHeads;
 /// from the box tower), 3×3. Init N(0, 0.01), the classifier's bias at the prior probability 0.01.
 /// <para>
 /// Loss (<c>ATSSHead.loss</c> / <c>loss_single</c>): each image's valid anchors are assigned by ATSS (the anchor head's
-/// target step with <see cref="AnchorHeadOptions.AtssAssigner"/>) with a pseudo sampler; the sigmoid focal loss over
+/// target step, <see cref="AnchorTargetStep"/>, with the ATSS assigner and a pseudo sampler); the sigmoid focal loss over
 /// every valid anchor and the centerness BCE over the positives are divided by
 /// <c>num_total_samples = Σ_images max(#pos, 1)</c>; the GIoU loss (weight 2) between the decoded predicted box and
 /// the decoded target box (the gt encoded and decoded again, as MMDetection does) is weighted by the centerness
@@ -49,14 +49,18 @@ public sealed class AtssHead : AnchorHead
     /// <param name="inChannels">Channels of the pyramid maps.</param>
     /// <param name="numClasses">Foreground classes C.</param>
     /// <param name="config">Tower sizes and losses.</param>
-    /// <param name="options">Anchors, coder, the ATSS assigner, test settings and conventions.</param>
-    public AtssHead(int inChannels, int numClasses, AtssHeadConfig config, AnchorHeadOptions options)
-        : base(numClasses, options)
+    /// <param name="options">Coder, test settings and conventions.</param>
+    /// <param name="priors">Octave anchors with valid flags; the head owns them.</param>
+    /// <param name="targets">The target step with the ATSS assigner and a pseudo sampler.</param>
+    /// <exception cref="ArgumentException"><paramref name="targets"/> does not assign by ATSS.</exception>
+    public AtssHead(int inChannels, int numClasses, AtssHeadConfig config, AnchorHeadOptions options, AnchorPriors priors,
+        AnchorTargetStep targets)
+        : base(numClasses, options, priors, targets)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (options.AtssAssigner is null)
+        if (targets.AtssAssigner is null)
         {
-            throw new ArgumentException("the ATSS head needs the ATSS assigner (AnchorHeadOptions.AtssAssigner)", nameof(options));
+            throw new ArgumentException("the ATSS head needs a target step with the ATSS assigner", nameof(targets));
         }
 
         Config = config;
@@ -74,7 +78,7 @@ public sealed class AtssHead : AnchorHead
         _reg = RegisterModule("atss_reg", new Conv2d(towerOut, AnchorsPerLocation * 4, 3, 1, 1));
         _centerness = RegisterModule("atss_centerness", new Conv2d(towerOut, AnchorsPerLocation, 3, 1, 1));
         _scales = RegisterModule("scales", new ModuleList<Scale>());
-        foreach (var _ in options.Anchors.Strides)
+        foreach (var _ in priors.Options.Strides)
         {
             _scales.Add(new Scale(1.0));
         }

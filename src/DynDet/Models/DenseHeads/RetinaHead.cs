@@ -33,9 +33,12 @@ public sealed class RetinaHead : AnchorHead
     /// <param name="inChannels">Channels of the pyramid maps.</param>
     /// <param name="numClasses">Foreground classes C.</param>
     /// <param name="config">Tower sizes and losses.</param>
-    /// <param name="options">Anchors, coder, assigner, test settings and conventions.</param>
-    public RetinaHead(int inChannels, int numClasses, RetinaHeadConfig config, AnchorHeadOptions options)
-        : base(numClasses, options)
+    /// <param name="options">Coder, test settings and conventions.</param>
+    /// <param name="priors">Anchors and the valid-flag rule; the head owns them.</param>
+    /// <param name="targets">The target step (MaxIoU 0.5/0.4, pseudo sampler).</param>
+    public RetinaHead(int inChannels, int numClasses, RetinaHeadConfig config, AnchorHeadOptions options, AnchorPriors priors,
+        AnchorTargetStep targets)
+        : base(numClasses, options, priors, targets)
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;

@@ -2,9 +2,7 @@ using DynDet.Assignment;
 using DynDet.Config;
 using DynDet.Data;
 using DynDet.Data.Transforms;
-using DynDet.Diagnostics;
 using DynDet.Losses;
-using DynDet.Structures;
 using DynDet.Torch;
 using DynDet.Torch.NN;
 
@@ -13,38 +11,49 @@ namespace DynDet.Models.DenseHeads;
 /// <summary>
 /// MMDetection's <c>RPNHead</c> (SPEC §2.1–2.2): a shared 3×3 conv + ReLU, then 1×1 objectness (A sigmoid
 /// logits) and 1×1 box deltas (4A) per location, on every pyramid level with the same weights (init
-/// N(0, 0.01), bias 0; names <c>rpn_conv</c>, <c>rpn_cls</c>, <c>rpn_reg</c>); anchors, MaxIoU assignment and random
-/// sampling per image, BCE + box losses over the batch divided by MMDetection's average factor, and
-/// proposals: top-k per level, decode, clip, drop empty boxes, NMS within each level, keep the best per image.
+/// N(0, 0.01), bias 0; names <c>rpn_conv</c>, <c>rpn_cls</c>, <c>rpn_reg</c>). What it shares with the one-stage
+/// anchor heads is handed to it: the anchors and valid flags (<see cref="AnchorPriors"/>), the per-image target step
+/// (<see cref="AnchorTargetStep"/>: MaxIoU 0.7/0.3 and a random sampler of 256 with half positives, targets encoded
+/// per image) and the proposal rule (<see cref="ProposalGenerator"/>). Its own part is the loss: BCE over the sampled
+/// anchors and the box loss over the positives, divided by MMDetection's average factor
+/// <c>Σ_images max(#pos, 1) + max(#neg, 1)</c>, per anchor level.
 /// </summary>
 public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] Deltas)>
 {
     private readonly Conv2d _conv;
     private readonly Conv2d _cls;
     private readonly Conv2d _reg;
-    private readonly AnchorGenerator _anchors;
-    private readonly MaxIouAssigner _assigner;
-    private readonly RandomSampler _sampler;
-    private readonly DeltaXywhBoxCoder _coder;
+    private readonly AnchorPriors _priors;
+    private readonly AnchorTargetStep _targets;
+    private readonly ProposalGenerator _proposals;
     private readonly BoxRegressionLoss _boxLoss;
 
-    /// <summary>Creates the head.</summary>
+    /// <summary>Creates the head; it owns (disposes) <paramref name="priors"/>.</summary>
     /// <param name="inChannels">Channels of the pyramid maps (256).</param>
-    /// <param name="config">Anchors, assignment, sampling, losses and proposal settings.</param>
-    /// <param name="anchorOptions">Anchor generator options built from <paramref name="config"/> (MMDetection or torchvision style).</param>
-    /// <param name="coderOptions">Box coder options (stds 1 for the RPN).</param>
-    /// <param name="assignerOptions">
-    /// Anchor assigner options built from <paramref name="config"/>'s thresholds with the style's low-quality rule
-    /// (the detector's builder decides the rule from <c>model.style</c>).
+    /// <param name="config">The RPN's settings (the box loss and the proposal settings are read from it).</param>
+    /// <param name="priors">Anchors and valid flags (MMDetection or torchvision style, built from <paramref name="config"/>).</param>
+    /// <param name="targets">
+    /// The target step, with a MaxIoU assigner of <paramref name="config"/>'s thresholds and the style's low-quality rule,
+    /// and the random sampler.
     /// </param>
-    public RpnHead(int inChannels, RpnConfig config, AnchorGeneratorOptions anchorOptions, DeltaXywhBoxCoderOptions coderOptions,
-        MaxIouAssignerOptions assignerOptions)
+    /// <param name="proposals">The proposal rule; its coder (stds 1) also encodes the regression targets.</param>
+    /// <exception cref="ArgumentException"><paramref name="targets"/> does not assign by MaxIoU.</exception>
+    public RpnHead(int inChannels, RpnConfig config, AnchorPriors priors, AnchorTargetStep targets, ProposalGenerator proposals)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(assignerOptions);
+        ArgumentNullException.ThrowIfNull(priors);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(proposals);
+        if (targets.MaxIouAssigner is null)
+        {
+            throw new ArgumentException("the RPN assigns its anchors by MaxIoU", nameof(targets));
+        }
+
         Config = config;
-        _anchors = new AnchorGenerator(anchorOptions);
-        int a = _anchors.NumBaseAnchors(0);
+        _priors = priors;
+        _targets = targets;
+        _proposals = proposals;
+        int a = priors.AnchorsPerLocation;
         AnchorsPerLocation = a;
         _conv = RegisterModule("rpn_conv", new Conv2d(inChannels, inChannels, 3, 1, 1));
         _cls = RegisterModule("rpn_cls", new Conv2d(inChannels, a, 1));
@@ -55,17 +64,14 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
             Init.Zeros_(conv.Bias!);
         }
 
-        _assigner = new MaxIouAssigner(assignerOptions);
-        _sampler = new RandomSampler(config.Sampler.ToOptions());
-        _coder = new DeltaXywhBoxCoder(coderOptions);
         _boxLoss = new BoxRegressionLoss(config.LossBox);
     }
 
     /// <summary>The configuration.</summary>
     public RpnConfig Config { get; }
 
-    /// <summary>The options the anchor assigner was built with (the constructor's <c>assignerOptions</c>).</summary>
-    public MaxIouAssignerOptions AssignerOptions => _assigner.Options;
+    /// <summary>The options the anchor assigner was built with.</summary>
+    public MaxIouAssignerOptions AssignerOptions => _targets.MaxIouAssigner!.Options;
 
     /// <summary>Anchors per location.</summary>
     public int AnchorsPerLocation { get; }
@@ -93,14 +99,8 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
     }
 
     /// <summary>Anchors of every level for pyramid maps of the given sizes (owned by the caller's scope).</summary>
-    public Tensor[] Anchors(IReadOnlyList<(long Height, long Width)> sizes, (long Height, long Width) imageSize, Device device)
-    {
-        ArgumentNullException.ThrowIfNull(sizes);
-        var strides = _anchors.Options.Style == AnchorStyle.TorchVision
-            ? AnchorGenerator.TorchVisionStrides(imageSize, sizes)
-            : null;
-        return _anchors.GridAnchors(sizes, device, strides);
-    }
+    public Tensor[] Anchors(IReadOnlyList<(long Height, long Width)> sizes, (long Height, long Width) imageSize, Device device) =>
+        _priors.Anchors(sizes, imageSize, device);
 
     /// <summary>
     /// Losses of a training batch (SPEC §2.2 "RPN targets and loss"), per anchor level (one value per entry of
@@ -114,52 +114,21 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
-        var allAnchors = Tensor.Cat(anchors);
-        long total = allAnchors.Size(0);
-        var device = allAnchors.Device;
         int numLevels = anchors.Length;
-        // The level of every anchor of one image, in the concatenated order (sizes are shapes: no device read).
-        var anchorLevels = Tensor.Cat([.. anchors.Select((a, l) => Tensor.Full([a.Size(0)], l, ScalarType.Int64, device))]);
-        var positives = new List<Tensor>();
-        var negatives = new List<Tensor>();
-        var positiveAnchors = new List<Tensor>();
-        var negativeAnchors = new List<Tensor>();
-        var targets = new List<Tensor>();
-        long avgFactor = 0, numPos = 0, numNeg = 0;
-        using (Engine.NoGrad())
-        {
-            for (int i = 0; i < batch.Count; i++)
-            {
-                var valid = AnchorValidity.ValidIndices(featureSizes, _anchors.Options.Strides, AnchorsPerLocation, batch.Metas[i], device);
-                var candidates = valid is null ? allAnchors : allAnchors.IndexSelect(0, valid);
-                var gt = batch.Targets[i];
-                using var assignment = _assigner.Assign(candidates, gt.Boxes, gt.Labels);
-                using var sample = _sampler.Sample(assignment, candidates, gt.Boxes, gt.Labels);
-                var pos = valid is null ? sample.PosIndices : valid.IndexSelect(0, sample.PosIndices);
-                var neg = valid is null ? sample.NegIndices : valid.IndexSelect(0, sample.NegIndices);
-                positives.Add(pos + i * total);
-                negatives.Add(neg + i * total);
-                positiveAnchors.Add(pos.Alias());
-                negativeAnchors.Add(neg.Alias());
-                targets.Add(_coder.Encode(sample.PosBoxes, sample.PosGtBoxes));
-                numPos += sample.NumPos;
-                numNeg += sample.NumNeg;
-                avgFactor += Math.Max(sample.NumPos, 1) + Math.Max(sample.NumNeg, 1);
-            }
-        }
-
-        var posIndex = Tensor.Cat(positives);
-        var sampled = Tensor.Cat([posIndex, Tensor.Cat(negatives)]);
-        var posLevels = anchorLevels.IndexSelect(0, Tensor.Cat(positiveAnchors));
-        var sampledLevels = Tensor.Cat([posLevels, anchorLevels.IndexSelect(0, Tensor.Cat(negativeAnchors))]);
+        var samples = _targets.Sample(_priors, anchors, featureSizes, batch, _proposals.Coder);
+        long numPos = samples.NumPos, numNeg = samples.NumNeg;
+        long avgFactor = samples.PosCount.Zip(samples.NegCount, (p, q) => Math.Max(p, 1) + Math.Max(q, 1)).Sum();
+        var device = samples.PosIndex.Device;
+        var sampled = Tensor.Cat([samples.PosIndex, samples.NegIndex]);
+        var sampledLevels = Tensor.Cat([samples.PosLevels, samples.NegLevels]);
         var logits = Tensor.Cat(objectness, 1).Reshape(-1).IndexSelect(0, sampled);
         var labels = Tensor.Cat([Tensor.Ones([numPos], device: device), Tensor.Zeros([numNeg], device: device)]);
         // Element-wise BCE, then one scatter-add by anchor level: the levels sum to the reduction-sum loss.
         var bce = Functional.BinaryCrossEntropyWithLogits(logits, labels, reduction: Reduction.None);
         var clsLevels = LevelSum.Of(bce, sampledLevels, numLevels) / (double)avgFactor;
-        var predicted = Tensor.Cat(deltas, 1).Reshape(-1, 4).IndexSelect(0, posIndex);
+        var predicted = Tensor.Cat(deltas, 1).Reshape(-1, 4).IndexSelect(0, samples.PosIndex);
         var boxLevels = numPos > 0
-            ? _boxLoss.ComputePerLevel(predicted, Tensor.Cat(targets), avgFactor, posLevels, numLevels)
+            ? _boxLoss.ComputePerLevel(predicted, samples.PosTargets!, avgFactor, samples.PosLevels, numLevels)
             : Tensor.Zeros([numLevels], device: device) + predicted.Sum() * 0.0;
         return new RpnLosses(scope.MoveToOuter(clsLevels.Sum()), scope.MoveToOuter(boxLevels.Sum()),
             scope.MoveToOuter(clsLevels), scope.MoveToOuter(boxLevels), numPos, numNeg);
@@ -167,70 +136,17 @@ public sealed class RpnHead : Module<Tensor[], (Tensor[] Objectness, Tensor[] De
 
     /// <summary>
     /// Proposals per image (K ≤ max per image, 4), detached, best first (SPEC §2.2 "Proposals"), in network
-    /// input pixels clipped to each image's resized shape.
+    /// input pixels clipped to each image's resized shape: <see cref="ProposalGenerator.Generate"/>.
     /// </summary>
     public Tensor[] Proposals(Tensor[] objectness, Tensor[] deltas, Tensor[] anchors, IReadOnlyList<ImageMeta> metas,
-        ProposalConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(objectness);
-        ArgumentNullException.ThrowIfNull(deltas);
-        ArgumentNullException.ThrowIfNull(anchors);
-        ArgumentNullException.ThrowIfNull(metas);
-        ArgumentNullException.ThrowIfNull(config);
-        using var scope = Engine.NewDisposeScope();
-        using var noGrad = Engine.NoGrad();
-        int levels = objectness.Length;
-        // Top-k per level for the whole batch at once, on the logits (the sigmoid is monotonic).
-        var topScores = new Tensor[levels];
-        var topDeltas = new Tensor[levels];
-        var topAnchors = new Tensor[levels];
-        var levelIds = new Tensor[levels];
-        for (int l = 0; l < levels; l++)
-        {
-            long k = Math.Min(config.NmsPre, objectness[l].Size(1));
-            var (values, index) = objectness[l].Detach().TopK(k, 1);
-            topScores[l] = values.Sigmoid();
-            var gathered = index.Unsqueeze(2).Expand(-1, -1, 4);
-            topDeltas[l] = deltas[l].Detach().Gather(1, gathered);
-            topAnchors[l] = anchors[l].IndexSelect(0, index.Reshape(-1)).View(index.Size(0), k, 4);
-            levelIds[l] = Tensor.Full([k], l, ScalarType.Int64, objectness[l].Device);
-        }
-
-        var scores = Tensor.Cat(topScores, 1);
-        var boxDeltas = Tensor.Cat(topDeltas, 1);
-        var boxAnchors = Tensor.Cat(topAnchors, 1);
-        var ids = Tensor.Cat(levelIds);
-        var proposals = new Tensor[metas.Count];
-        for (int i = 0; i < metas.Count; i++)
-        {
-            var boxes = _coder.Decode(boxAnchors.Select(0, i), boxDeltas.Select(0, i), (metas[i].Height, metas[i].Width));
-            var s = scores.Select(0, i);
-            var groups = ids;
-            var width = boxes.Select(1, 2) - boxes.Select(1, 0);
-            var height = boxes.Select(1, 3) - boxes.Select(1, 1);
-            var keepSize = (width > config.MinBoxSize) & (height > config.MinBoxSize);
-            var kept = keepSize.NonzeroFlat();
-            boxes = boxes.IndexSelect(0, kept);
-            s = s.IndexSelect(0, kept);
-            groups = groups.IndexSelect(0, kept);
-            Tensor keep;
-            using (PhaseProfiler.Measure("rpn.proposals.nms"))
-            {
-                keep = BatchedNms.Apply(boxes, s, groups, config.NmsIou, classAgnostic: !config.NmsPerLevel, maxKeep: config.MaxPerImage);
-            }
-
-            proposals[i] = scope.MoveToOuter(boxes.IndexSelect(0, keep));
-        }
-
-        return proposals;
-    }
+        ProposalConfig config) => _proposals.Generate(objectness, deltas, anchors, metas, config);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _anchors.Dispose();
+            _priors.Dispose();
         }
 
         base.Dispose(disposing);

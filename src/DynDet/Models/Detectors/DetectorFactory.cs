@@ -109,9 +109,12 @@ public static class DetectorFactory
                     Style = AnchorStyle.TorchVision,
                 }
                 : new AnchorGeneratorOptions { Strides = anchor.Strides, Ratios = anchor.Ratios, Scales = anchor.EffectiveScales() };
-            rpn = new RpnHead(model.Neck.OutChannels, model.Rpn, anchorOptions,
-                torchvision ? DeltaXywhBoxCoderOptions.TorchVision(1, 1, 1, 1) : DeltaXywhBoxCoderOptions.Rpn,
-                RpnAssignerOptions(model.Rpn, model.Style));
+            var rpnCoder = new DeltaXywhBoxCoder(torchvision ? DeltaXywhBoxCoderOptions.TorchVision(1, 1, 1, 1) : DeltaXywhBoxCoderOptions.Rpn);
+            // The RPN trains on the valid anchors in both styles (as DynDet's RPN always has; an image's anchors are
+            // all valid unless the batch is padded beyond it).
+            rpn = WithPriors(anchorOptions, useValidFlags: true, priors => new RpnHead(model.Neck.OutChannels, model.Rpn, priors,
+                new AnchorTargetStep(new MaxIouAssigner(RpnAssignerOptions(model.Rpn, model.Style)), new RandomSampler(model.Rpn.Sampler.ToOptions())),
+                new ProposalGenerator(rpnCoder)));
             var stds = model.RoiHead.TargetStds;
             var mapper = new RoiLevelMapper
             {
@@ -161,15 +164,15 @@ public static class DetectorFactory
         var head = model.BboxHead;
         var options = new AnchorHeadOptions
         {
-            Anchors = DenseAnchors(head.Anchor, torchvision),
             Coder = torchvision ? DeltaXywhBoxCoderOptions.TorchVision(1, 1, 1, 1) : DeltaXywhBoxCoderOptions.Rpn,
-            Assigner = AssignerOptions(head.Assigner, model.Style),
             Test = head.Test,
             Normaliser = torchvision ? DenseLossNormaliser.PerImage : DenseLossNormaliser.AverageFactor,
             Candidates = torchvision ? DenseCandidateRule.TopPairs : DenseCandidateRule.TopAnchors,
-            UseValidFlags = !torchvision,
         };
-        return SingleStage(config, model, classNames, head.Balancer, () => new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options));
+        // torchvision's RetinaNet trains on every anchor; MMDetection's on the valid ones.
+        return SingleStage(config, model, classNames, head.Balancer, () => WithPriors(DenseAnchors(head.Anchor, torchvision), useValidFlags: !torchvision,
+            priors => new RetinaHead(model.Neck.OutChannels, classNames.Count, head, options, priors,
+                new AnchorTargetStep(new MaxIouAssigner(AssignerOptions(head.Assigner, model.Style)), new PseudoSampler()))));
     }
 
     private static BuiltDetector BuildFcos(DetectorConfig config, FcosModelConfig model, IReadOnlyList<string> classNames)
@@ -198,12 +201,12 @@ public static class DetectorFactory
         var head = model.BboxHead;
         var options = new AnchorHeadOptions
         {
-            Anchors = DenseAnchors(head.Anchor, torchvision: false),
             Coder = DeltaXywhBoxCoderOptions.RCnn with { Stds = head.TargetStds },
-            AtssAssigner = head.Assigner.ToOptions(),
             Test = head.Test,
         };
-        return SingleStage(config, model, classNames, head.Balancer, () => new AtssHead(model.Neck.OutChannels, classNames.Count, head, options));
+        return SingleStage(config, model, classNames, head.Balancer, () => WithPriors(DenseAnchors(head.Anchor, torchvision: false), useValidFlags: true,
+            priors => new AtssHead(model.Neck.OutChannels, classNames.Count, head, options, priors,
+                new AnchorTargetStep(new AtssAssigner(head.Assigner.ToOptions()), new PseudoSampler()))));
     }
 
     /// <summary>
@@ -237,6 +240,24 @@ public static class DetectorFactory
                 strategy.Dispose();
             }
 
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Builds the anchor priors of <paramref name="anchors"/> and the head that takes ownership of them; the priors are
+    /// released if the head cannot be built.
+    /// </summary>
+    private static THead WithPriors<THead>(AnchorGeneratorOptions anchors, bool useValidFlags, Func<AnchorPriors, THead> head)
+    {
+        var priors = new AnchorPriors(anchors, useValidFlags);
+        try
+        {
+            return head(priors);
+        }
+        catch
+        {
+            priors.Dispose();
             throw;
         }
     }

@@ -72,7 +72,12 @@ public sealed class StepBenchmark : IDisposable
         _mean = Tensor.FromArray(Mean.Select(v => (float)v).ToArray(), 1, 3, 1, 1);
         _std = Tensor.FromArray(Std.Select(v => (float)v).ToArray(), 1, 3, 1, 1);
         _optimizer = new Sgd(_model.NamedTrainableParameters().Select(p => p.Value), 0.001, 0.9);
-        _step = new TrainingStep(_model, _optimizer, _built.Strategies, new TrainingStepOptions { GradClip = config.Train.GradClip });
+        _step = new TrainingStep(_model, _optimizer, _built.Strategies, new TrainingStepOptions
+        {
+            GradClip = config.Train.GradClip,
+            // The config's length when it has one: a schedule inside a head (Dynamic ATSS's D_up) then sits at its start.
+            MaxIterations = config.Train.MaxIters ?? int.MaxValue,
+        });
     }
 
     /// <summary>The model.</summary>

@@ -68,22 +68,39 @@ public abstract class AnchorHead : DenseHead
     /// The ATSS assigner gets the number of valid anchors of each level (MMDetection's
     /// <c>get_num_level_anchors_inside</c>, from the shapes: no device read).
     /// </summary>
-    public AnchorTargets Targets(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
+    /// <param name="anchors">Anchors per level (A_l, 4).</param>
+    /// <param name="featureSizes">(H, W) of each level's map.</param>
+    /// <param name="batch">The images' gts and sizes.</param>
+    /// <param name="predictedBoxes">
+    /// Null, or Dynamic ATSS's (N, A, 4) boxes the head currently predicts from every anchor (decoded, detached;
+    /// ATSS assigner only): each image's valid ones go to <see cref="AtssAssigner.Assign"/> with
+    /// <paramref name="weights"/> (SPEC §7.2).
+    /// </param>
+    /// <param name="weights">The combined-IoU weights (null: the 1 : 1 sum).</param>
+    public AnchorTargets Targets(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch,
+        Tensor? predictedBoxes = null, CombinedIouWeights? weights = null)
     {
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(batch);
+        if (predictedBoxes is not null && _atssAssigner is null)
+        {
+            throw new ArgumentException("predicted boxes take part only in the ATSS assignment (Dynamic ATSS)", nameof(predictedBoxes));
+        }
+
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
         var all = Tensor.Cat(anchors);
         long total = all.Size(0);
         var device = all.Device;
         var labels = new Tensor[batch.Count];
-        var weights = new Tensor[batch.Count];
+        var labelWeights = new Tensor[batch.Count];
         var posIndex = new Tensor[batch.Count];
         var posBoxes = new Tensor[batch.Count];
         var posImage = new Tensor[batch.Count];
         var posAnchors = new Tensor[batch.Count];
         var posCount = new long[batch.Count];
+        var gtCount = new long[batch.Count];
+        var thresholds = new Tensor[batch.Count];
         for (int i = 0; i < batch.Count; i++)
         {
             var valid = Options.UseValidFlags
@@ -91,9 +108,18 @@ public abstract class AnchorHead : DenseHead
                 : null;
             var candidates = valid is null ? all : all.IndexSelect(0, valid);
             var gt = batch.Targets[i];
+            var predicted = predictedBoxes?.Select(0, i);
+            if (predicted is not null && valid is not null)
+            {
+                predicted = predicted.IndexSelect(0, valid);
+            }
+
             using var assignment = _atssAssigner is null
                 ? _assigner!.Assign(candidates, gt.Boxes, gt.Labels)
-                : _atssAssigner.Assign(candidates, ValidPerLevel(anchors, featureSizes, batch.Metas[i]), gt.Boxes, gt.Labels);
+                : _atssAssigner.Assign(candidates, ValidPerLevel(anchors, featureSizes, batch.Metas[i]), gt.Boxes, gt.Labels,
+                    predicted, weights);
+            gtCount[i] = gt.Boxes.Size(0);
+            thresholds[i] = assignment.Thresholds is { } thr ? thr.Detach() : Tensor.Zeros([0], device: device);
             var gtInds = assignment.GtIndices;
             var pos = gtInds.Gt(0).NonzeroFlat();
             var posGt = gtInds.IndexSelect(0, pos) - 1;
@@ -103,12 +129,12 @@ public abstract class AnchorHead : DenseHead
             if (valid is null)
             {
                 labels[i] = localLabels;
-                weights[i] = localWeights;
+                labelWeights[i] = localWeights;
             }
             else
             {
                 labels[i] = Tensor.Full([total], NumClasses, ScalarType.Int64, device).Scatter(0, valid, localLabels);
-                weights[i] = Tensor.Zeros([total], device: device).Scatter(0, valid, localWeights);
+                labelWeights[i] = Tensor.Zeros([total], device: device).Scatter(0, valid, localWeights);
                 pos = valid.IndexSelect(0, pos);
             }
 
@@ -119,10 +145,15 @@ public abstract class AnchorHead : DenseHead
             posImage[i] = Tensor.Full([posCount[i]], i, ScalarType.Int64, device);
         }
 
-        var result = new AnchorTargets(Tensor.Cat(labels), Tensor.Cat(weights), Tensor.Cat(posIndex), Tensor.Cat(posBoxes),
-            Tensor.Cat(posImage), Tensor.Cat(posAnchors), LevelIds(anchors).Repeat(batch.Count), posCount);
+        var result = new AnchorTargets(Tensor.Cat(labels), Tensor.Cat(labelWeights), Tensor.Cat(posIndex), Tensor.Cat(posBoxes),
+            Tensor.Cat(posImage), Tensor.Cat(posAnchors), LevelIds(anchors).Repeat(batch.Count), posCount,
+            _atssAssigner is null ? null : Tensor.Cat(thresholds), gtCount);
         scope.MoveToOuter(result.Labels, result.LabelWeights, result.PosIndex, result.PosGtBoxes, result.PosImage, result.PosAnchors,
             result.AnchorLevels);
+        if (result.Thresholds is not null)
+        {
+            scope.MoveToOuter(result.Thresholds);
+        }
         return result;
     }
 
@@ -157,12 +188,27 @@ public abstract class AnchorHead : DenseHead
         ArgumentNullException.ThrowIfNull(normalisers);
         ArgumentNullException.ThrowIfNull(focal);
         using var scope = Engine.NewDisposeScope();
+        // A background anchor's targets are all zero; ignored and invalid anchors weigh 0.
+        var elements = focal.Elementwise(Tensor.Cat(logits, 1).Reshape(-1, NumClasses), targets.Labels, targets.LabelWeights);
+        return scope.MoveToOuter(ClassificationLevels(elements, targets, normalisers, logits.Length));
+    }
+
+    /// <summary>
+    /// A classification term per level (1-d, L values) from its element losses (N·A, C) over every (anchor, class) pair
+    /// of the batch, already weighted by the label weights: each anchor's sum times its image's normaliser, one
+    /// scatter-add by level. A new tensor (caller's scope).
+    /// </summary>
+    protected static Tensor ClassificationLevels(Tensor elements, AnchorTargets targets, Tensor normalisers, int numLevels)
+    {
+        ArgumentNullException.ThrowIfNull(elements);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(normalisers);
+        using var scope = Engine.NewDisposeScope();
         long images = normalisers.Size(0);
         long perImage = targets.AnchorLevels.Size(0) / images;
         var anchorImages = Tensor.Arange(images, ScalarType.Int64, normalisers.Device).Unsqueeze(1).Expand(images, perImage).Reshape(-1);
-        // A background anchor's targets are all zero; ignored and invalid anchors weigh 0.
-        var perAnchor = focal.Elementwise(Tensor.Cat(logits, 1).Reshape(-1, NumClasses), targets.Labels, targets.LabelWeights).Sum(1);
-        return scope.MoveToOuter(LevelSum.Of(perAnchor * normalisers.IndexSelect(0, anchorImages), targets.AnchorLevels, logits.Length));
+        var perAnchor = elements.Sum(1);
+        return scope.MoveToOuter(LevelSum.Of(perAnchor * normalisers.IndexSelect(0, anchorImages), targets.AnchorLevels, numLevels));
     }
 
     /// <summary>The level id (int64, 0 … L−1) of each anchor of one image, in the concatenated order (caller's scope).</summary>
@@ -187,8 +233,13 @@ public abstract class AnchorHead : DenseHead
     /// level's candidates are the anchors with the highest <c>max_c(σ(cls_c) · σ(factor))</c>, the score threshold still
     /// applies to the raw class score, and the score kept and ranked by NMS is <c>σ(cls) · σ(factor)</c>.
     /// </param>
+    /// <param name="geometricMean">
+    /// With <paramref name="scoreFactorLogits"/>: the final score is <c>sqrt(σ(cls) · σ(factor))</c> (Dynamic ATSS's IoU
+    /// branch, the DLA code's inference.py) instead of the product; the candidates, the threshold on σ(cls) and the
+    /// NMS order are the same (the square root keeps the order).
+    /// </param>
     public IReadOnlyList<ImageDetections> PostProcess(Tensor[] logits, Tensor[] deltas, Tensor[] anchors, IReadOnlyList<ImageMeta> metas,
-        Tensor[]? scoreFactorLogits = null)
+        Tensor[]? scoreFactorLogits = null, bool geometricMean = false)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(deltas);
@@ -235,6 +286,10 @@ public abstract class AnchorHead : DenseHead
 
                 (boxes, scores, labels) = BatchedNms.MultiClass(meta.MapToOriginal(Tensor.Cat(levelBoxes)), Tensor.Cat(levelScores),
                     test.ScoreThr, test.NmsIou, test.MaxPerImage, scoreFactorLogits is null ? null : Tensor.Cat(levelFactors));
+                if (geometricMean && scoreFactorLogits is not null)
+                {
+                    scores = scores.Sqrt();
+                }
             }
             else
             {

@@ -177,8 +177,9 @@ public static class DetectorFactory
     }
 
     /// <summary>
-    /// ATSS (SPEC §5): MMDetection's conventions only (torchvision has no ATSS; the config validator refuses its style):
-    /// octave anchors, the coder with the head's target stds, the ATSS assigner, valid flags, <c>Σ max(#pos, 1)</c>.
+    /// ATSS (SPEC §5) and Dynamic ATSS (SPEC §7.2, options of the same head): MMDetection's conventions only (torchvision
+    /// has no ATSS; the config validator refuses its style): octave anchors, the coder with the head's target stds, the
+    /// ATSS assigner, valid flags, <c>Σ max(#pos, 1)</c>; the <see cref="AssignmentStatistics"/> logger.
     /// </summary>
     private static BuiltDetector BuildAtss(DetectorConfig config, AtssModelConfig model, IReadOnlyList<string> classNames)
     {
@@ -190,7 +191,10 @@ public static class DetectorFactory
             AtssAssigner = head.Assigner.ToOptions(),
             Test = head.Test,
         };
-        return SingleStage(config, model, classNames, () => new AtssHead(model.Neck.OutChannels, classNames.Count, head, options));
+        // The assignment's statistics (positives per gt, threshold, the positives' IoU and regression loss), read once
+        // per log interval: logged for ATSS and Dynamic ATSS alike, so their curves compare.
+        return SingleStage(config, model, classNames, () => new AtssHead(model.Neck.OutChannels, classNames.Count, head, options),
+            () => [new AssignmentStatistics(config.Train.LogInterval)]);
     }
 
     /// <summary>
@@ -198,7 +202,7 @@ public static class DetectorFactory
     /// whatever was built is disposed if a later part fails.
     /// </summary>
     private static BuiltDetector SingleStage(DetectorConfig config, ModelConfig model, IReadOnlyList<string> classNames,
-        Func<DenseHead> head)
+        Func<DenseHead> head, Func<IReadOnlyList<ITrainingStrategy>>? strategies = null)
     {
         ResNet? backbone = null;
         Fpn? neck = null;
@@ -208,7 +212,8 @@ public static class DetectorFactory
             backbone = Backbone(model.Backbone);
             neck = Neck(model.Neck, backbone);
             dense = head();
-            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), []);
+            var detector = new SingleStageDetector(config, classNames, backbone, neck, dense);
+            return new BuiltDetector(detector, strategies?.Invoke() ?? []);
         }
         catch
         {

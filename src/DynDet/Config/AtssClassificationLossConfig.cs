@@ -10,8 +10,8 @@ public sealed record AtssClassificationLossConfig
     public ClassificationLossKind Type { get; init; } = ClassificationLossKind.Focal;
 
     /// <summary>
-    /// Focal: the weight of positives (negatives get 1 − α); VFL: the weight of negatives; QFL: unused. Null (default):
-    /// MMDetection's default of the type, 0.25 for focal, 0.75 for VFL (the DLA code's VFL: 1 − 0.25). In [0, 1].
+    /// Focal: the weight of positives (negatives get 1 − α); VFL: the weight of negatives; QFL: unused (default null:
+    /// MMDetection's default of the type, 0.25 for focal, 0.75 for VFL, which is the DLA code's VFL 1 − 0.25; in [0, 1]).
     /// </summary>
     [ConfigRange(0, 1)]
     public double? Alpha { get; init; }
@@ -28,5 +28,5 @@ public sealed record AtssClassificationLossConfig
     public double Weight { get; init; } = 1.0;
 
     /// <summary>α in effect: <see cref="Alpha"/>, else the type's default.</summary>
-    public double EffectiveAlpha => Alpha ?? (Type == ClassificationLossKind.Vfl ? 0.75 : 0.25);
+    public double AlphaInEffect() => Alpha ?? (Type == ClassificationLossKind.Vfl ? 0.75 : 0.25);
 }

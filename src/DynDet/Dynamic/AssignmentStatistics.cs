@@ -69,6 +69,9 @@ public sealed class AssignmentStatistics : ITrainingStrategy, IDisposable
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Current => _current;
 
+    /// <summary>True: it only logs, so an ATSS checkpoint written before it existed still resumes.</summary>
+    public bool StateIsOptional => true;
+
     /// <summary>
     /// The five sums of one step, float64 (5): gts, positives, Σ per-gt thresholds, Σ q over the positives,
     /// Σ (1 − GIoU) over the positives. The counts come from the tensors' shapes (no read). A new tensor.

@@ -122,7 +122,17 @@ public static class OutOfRangeConfigKeys
             "config model.bbox_head.anchor.strides: has 3 entries but model.neck.num_outs is 5 (one stride per level)") with { Preset = AtssPreset },
         Bad("model.style", "torchvision", "config model.style: torchvision has no ATSS (use mmdetection)") with { Preset = AtssPreset },
         Bad("model.bbox_head.assigner.pos_iou_thr", "0.5",
-            "config model.bbox_head.assigner.pos_iou_thr: unknown key (model.bbox_head.assigner has topk)") with { Preset = AtssPreset },
+            "config model.bbox_head.assigner.pos_iou_thr: unknown key (model.bbox_head.assigner has topk, combined_ious, balance)") with { Preset = AtssPreset },
+        Bad("model.bbox_head.assigner.balance", "d_up",
+            "config model.bbox_head.assigner.balance: d_up weighs the combined IoUs, but model.bbox_head.assigner.combined_ious is false (set it true)") with { Preset = AtssPreset },
+        Bad("model.bbox_head.assigner.balance", "up",
+            "config model.bbox_head.assigner.balance: expected one of sum, d_up, d_down, d_up_down, got \"up\"") with { Preset = AtssPreset },
+        Bad("model.bbox_head.assigner.combined_ious", "1",
+            "config model.bbox_head.assigner.combined_ious: expected true or false, got 1") with { Preset = AtssPreset },
+        Bad("model.bbox_head.loss_cls.type", "gfl",
+            "config model.bbox_head.loss_cls.type: expected one of focal, qfl, vfl, got \"gfl\"") with { Preset = AtssPreset },
+        Bad("model.bbox_head.quality_branch", "centre",
+            "config model.bbox_head.quality_branch: expected one of centerness, iou, got \"centre\"") with { Preset = AtssPreset },
         Bad("trian.lr", "0.1", "config trian: unknown key (the top level has name, load_from, model, data, train)"),
     ];
 

@@ -106,10 +106,10 @@ public sealed class AtssHead : AnchorHead
 
         Init.Constant_(_cls.Bias!, Init.BiasForPriorProbability(PriorProbability));
         var cls = config.LossCls;
-        _focal = new SigmoidFocalLoss(cls.Type == ClassificationLossKind.Focal ? cls.EffectiveAlpha : SigmoidFocalLoss.DefaultAlpha,
+        _focal = new SigmoidFocalLoss(cls.Type == ClassificationLossKind.Focal ? cls.AlphaInEffect() : SigmoidFocalLoss.DefaultAlpha,
             cls.Gamma, cls.Weight);
         _qfl = new QualityFocalLoss(cls.Gamma, cls.Weight);
-        _vfl = new VarifocalLoss(cls.Type == ClassificationLossKind.Vfl ? cls.EffectiveAlpha : VarifocalLoss.DefaultAlpha, cls.Gamma,
+        _vfl = new VarifocalLoss(cls.Type == ClassificationLossKind.Vfl ? cls.AlphaInEffect() : VarifocalLoss.DefaultAlpha, cls.Gamma,
             cls.IouWeighted, cls.Weight);
         _giou = new GiouLoss(GiouLoss.DefaultEps, config.LossBbox.Weight);
         _centernessLoss = new BinaryCrossEntropyLoss(config.LossCenterness.Weight);

@@ -16,7 +16,8 @@ public sealed class AssignResult : IDisposable
     /// <param name="gtIndices">int64 (N): −1 ignore, 0 negative, k &gt; 0 positive for gt k−1.</param>
     /// <param name="maxOverlaps">float (N): each box's largest IoU with any gt (0 when there are no gts).</param>
     /// <param name="labels">int64 (N) or null: the assigned gt's label on positives, −1 elsewhere.</param>
-    public AssignResult(long numGts, Tensor gtIndices, Tensor maxOverlaps, Tensor? labels)
+    /// <param name="thresholds">float (G) or null: the per-gt IoU threshold of an adaptive assigner (ATSS).</param>
+    public AssignResult(long numGts, Tensor gtIndices, Tensor maxOverlaps, Tensor? labels, Tensor? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(gtIndices);
         ArgumentNullException.ThrowIfNull(maxOverlaps);
@@ -25,6 +26,7 @@ public sealed class AssignResult : IDisposable
         GtIndices = gtIndices.DetachFromDisposeScope();
         MaxOverlaps = maxOverlaps.DetachFromDisposeScope();
         Labels = labels?.DetachFromDisposeScope();
+        Thresholds = thresholds?.DetachFromDisposeScope();
     }
 
     /// <summary>Number of ground-truth boxes the boxes were assigned among (G).</summary>
@@ -44,6 +46,13 @@ public sealed class AssignResult : IDisposable
 
     /// <summary>int64 (N) or null (assigned without labels): the gt label on positives, −1 elsewhere.</summary>
     public Tensor? Labels { get; private set; }
+
+    /// <summary>
+    /// float (G) or null: each gt's IoU threshold when the assigner computes one per gt (ATSS: mean + std of its
+    /// candidates' IoUs; Dynamic ATSS: of their combined IoUs), for the logged assignment statistics. Null for the
+    /// MaxIoU assigner.
+    /// </summary>
+    public Tensor? Thresholds { get; }
 
     /// <summary>
     /// Prepends the G ground truths as extra boxes, in place (MMDetection's <c>add_gt_</c>, called by samplers
@@ -99,5 +108,6 @@ public sealed class AssignResult : IDisposable
         GtIndices.Dispose();
         MaxOverlaps.Dispose();
         Labels?.Dispose();
+        Thresholds?.Dispose();
     }
 }

@@ -68,8 +68,17 @@ public sealed class AtssAssigner
     /// <see cref="AssignResult.MaxOverlaps"/> holds the winning combined IoU. Candidates stay the anchors nearest
     /// the gt centre. IoUs are MMDetection's (no "+1", unlike the DLA code's maskrcnn-benchmark boxes).
     /// </param>
+    /// <param name="weights">
+    /// With <paramref name="predictedBoxes"/>: the weights of the predicted and the anchor IoUs (default null: the
+    /// paper's 1 : 1 sum). Each IoU matrix is multiplied by its weight before the statistics, so the threshold is
+    /// <c>wp·(mean + std)(pIoU) + wa·(mean + std)(aIoU)</c> and ties go to the largest weighted sum. Host numbers:
+    /// no device read.
+    /// </param>
+    /// <remarks>
+    /// <see cref="AssignResult.Thresholds"/> holds each gt's threshold (in combined units for Dynamic ATSS).
+    /// </remarks>
     public AssignResult Assign(Tensor anchors, IReadOnlyList<int> anchorsPerLevel, Tensor gtBoxes, Tensor gtLabels,
-        Tensor? predictedBoxes = null)
+        Tensor? predictedBoxes = null, CombinedIouWeights? weights = null)
     {
         BoxOps.CheckBoxes(anchors, nameof(anchors), multipleOfFour: false);
         BoxOps.CheckBoxes(gtBoxes, nameof(gtBoxes), multipleOfFour: false);
@@ -88,6 +97,12 @@ public sealed class AtssAssigner
         if (gtLabels.NumElements != numGts)
         {
             throw new ArgumentException($"{gtLabels.NumElements} gt labels for {numGts} gts", nameof(gtLabels));
+        }
+
+        if (weights is not null && !(weights.Predicted >= 0 && weights.Anchor >= 0
+            && double.IsFinite(weights.Predicted) && double.IsFinite(weights.Anchor)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weights), weights, "combined-IoU weights must be finite and ≥ 0");
         }
 
         if (predictedBoxes is not null)
@@ -109,12 +124,20 @@ public sealed class AtssAssigner
             return new AssignResult(numGts,
                 Tensor.Zeros([numAnchors], ScalarType.Int64, device),
                 Tensor.Zeros([numAnchors], anchors.Dtype, device),
-                Tensor.Full([numAnchors], -1L, ScalarType.Int64, device));
+                Tensor.Full([numAnchors], -1L, ScalarType.Int64, device),
+                Tensor.Zeros([numGts], anchors.Dtype, device));
         }
 
         // (A, G) IoUs; for Dynamic ATSS the anchor and predicted IoUs separately.
         var anchorIous = BoxOps.Iou(anchors, gtBoxes);
         var predictedIous = predictedBoxes is null ? null : BoxOps.Iou(predictedBoxes, gtBoxes);
+        if (predictedIous is not null && weights is { IsSum: false })
+        {
+            // A non-negative weight scales the mean and the std alike: the paper's rule on the weighted IoUs.
+            predictedIous = predictedIous * weights.Predicted;
+            anchorIous = anchorIous * weights.Anchor;
+        }
+
         var ious = predictedIous is null ? anchorIous : predictedIous + anchorIous;
 
         // Centres and their distances (A, G), as MMDetection computes them.
@@ -171,7 +194,7 @@ public sealed class AtssAssigner
         var positive = maxOverlaps.Ne(-Inf);
         var gtIndices = Tensor.Where(positive, argmax + 1L, 0L);
         var labels = Tensor.Where(positive, gtLabels.To(ScalarType.Int64).Reshape(-1).IndexSelect(0, argmax), -1L);
-        return new AssignResult(numGts, gtIndices, maxOverlaps, labels);
+        return new AssignResult(numGts, gtIndices, maxOverlaps, labels, threshold);
     }
 
     /// <summary>

@@ -76,6 +76,8 @@ public sealed class StepBenchmark : IDisposable
         {
             GradClip = config.Train.GradClip,
             LossWeighting = LevelBalancedLossWeighting.For(_built.Strategies),
+            // The config's length when it has one: a schedule inside a head (Dynamic ATSS's D_up) then sits at its start.
+            MaxIterations = config.Train.MaxIters ?? int.MaxValue,
         });
     }
 

@@ -34,16 +34,25 @@ public sealed record AtssHeadConfig
     [ConfigRange(0, MinExclusive = true, Entries = 4)]
     public IReadOnlyList<double> TargetStds { get; init; } = [0.1, 0.1, 0.2, 0.2];
 
-    /// <summary>Classification loss: sigmoid focal loss α 0.25, γ 2.</summary>
-    public FocalLossConfig LossCls { get; init; } = new();
+    /// <summary>Classification loss: sigmoid focal loss α 0.25, γ 2 (ATSS), or QFL / VFL to the predicted IoU (Dynamic ATSS).</summary>
+    public AtssClassificationLossConfig LossCls { get; init; } = new();
 
-    /// <summary>Box loss: GIoU on decoded boxes, weighted by the centerness target (weight 2.0).</summary>
+    /// <summary>
+    /// What the third branch learns: <c>centerness</c> (default, ATSS) or <c>iou</c> (Dynamic ATSS's IoU branch: BCE to
+    /// the positive's predicted IoU, the GIoU loss weighted by that IoU, test score <c>sqrt(σ(cls)·σ(iou))</c>).
+    /// </summary>
+    public QualityBranch QualityBranch { get; init; } = QualityBranch.Centerness;
+
+    /// <summary>
+    /// Box loss: GIoU on decoded boxes (weight 2.0), weighted by the centerness target (or by the predicted IoU with
+    /// the IoU branch) and divided by the weights' sum (at least 1).
+    /// </summary>
     public LossWeightConfig LossBbox { get; init; } = new() { Weight = 2.0 };
 
-    /// <summary>Centerness loss: sigmoid BCE (weight 1.0).</summary>
+    /// <summary>Loss of the third branch (centerness or IoU): sigmoid BCE (weight 1.0).</summary>
     public LossWeightConfig LossCenterness { get; init; } = new();
 
-    /// <summary>Test-time post-processing (NMS IoU 0.6; the final score is class score × centerness).</summary>
+    /// <summary>Test-time post-processing (NMS IoU 0.6; the final score is class score × centerness, or sqrt(class score × IoU)).</summary>
     public DenseTestConfig Test { get; init; } = new() { NmsIou = 0.6 };
 
     /// <summary>Multi-scale loss balancing of this head's per-level losses (SPEC §7.1; default null: off).</summary>

@@ -223,6 +223,12 @@ public static class ConfigValidator
 
                 OneStridePerLevel("model.bbox_head.anchor.strides", atss.BboxHead.Anchor, atss.Neck);
                 GroupsDivideChannels("model.bbox_head", atss.BboxHead.NormGroups, atss.BboxHead.FeatChannels);
+                if (atss.BboxHead.Assigner.Balance != CombinedIouBalance.Sum && !atss.BboxHead.Assigner.CombinedIous)
+                {
+                    throw Fail("model.bbox_head.assigner.balance", string.Create(CultureInfo.InvariantCulture,
+                        $"{JsonNamingPolicy.SnakeCaseLower.ConvertName(atss.BboxHead.Assigner.Balance.ToString())} weighs the combined IoUs, but model.bbox_head.assigner.combined_ious is false (set it true)"));
+                }
+
                 Balancer("model.bbox_head.balancer", atss.BboxHead.Balancer, atss.Neck.NumOuts);
                 break;
             case FcosModelConfig fcos:

@@ -40,4 +40,10 @@ public interface ITrainingStrategy
 
     /// <summary>Restores a state made by <see cref="SaveState"/>.</summary>
     void LoadState(StrategyState state);
+
+    /// <summary>
+    /// Whether a checkpoint without this strategy's state may still be resumed (the strategy then starts afresh):
+    /// true only for strategies that steer nothing and only log (default false: resuming would change training).
+    /// </summary>
+    bool StateIsOptional => false;
 }

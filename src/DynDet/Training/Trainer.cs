@@ -153,6 +153,7 @@ public sealed class Trainer
             GradClip = train.GradClip,
             LossWeighting = LevelBalancedLossWeighting.For(strategies),
             AfterBackward = _options.AfterBackward,
+            MaxIterations = maxIterations,
         });
         long iteration = start;
         // DYNDET_PROFILE=1 prints where the run's time went, phase by phase (data wait, forward parts, backward).

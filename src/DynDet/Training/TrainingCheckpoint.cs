@@ -174,6 +174,12 @@ public static class TrainingCheckpoint
         {
             if (!dynamic.TryGetValue(strategy.Name, out object? saved) || saved is not PyDict d)
             {
+                if (!dynamic.ContainsKey(strategy.Name) && strategy.StateIsOptional)
+                {
+                    // A strategy that only logs (added after the checkpoint was written) starts afresh.
+                    continue;
+                }
+
                 throw new InputException($"{checkpoint.Path}: no state for dynamic strategy '{strategy.Name}'");
             }
 

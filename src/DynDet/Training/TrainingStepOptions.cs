@@ -19,6 +19,12 @@ public sealed record TrainingStepOptions
     public IStatisticReducer StatisticReducer { get; init; } = SingleProcessReducer.Instance;
 
     /// <summary>
+    /// Iterations of the whole run, handed to the model in each step's <see cref="Models.StepContext"/> (schedules
+    /// inside a head, e.g. Dynamic ATSS's D_up: t/T); 0 (default) when unknown.
+    /// </summary>
+    public long MaxIterations { get; init; }
+
+    /// <summary>
     /// Test hook: called after backward with the model and the number of the iteration being done (1-based),
     /// before the gradients are checked and applied.
     /// </summary>

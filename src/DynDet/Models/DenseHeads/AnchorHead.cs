@@ -63,22 +63,37 @@ public abstract class AnchorHead : DenseHead
     /// gt's label and box, ignored and invalid anchors weight 0. The ATSS assigner gets the number of valid anchors of
     /// each level (MMDetection's <c>get_num_level_anchors_inside</c>, from the shapes: no device read).
     /// </summary>
-    public AnchorTargets Targets(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
+    /// <param name="anchors">Anchors per level (A_l, 4).</param>
+    /// <param name="featureSizes">(H, W) of each level's map.</param>
+    /// <param name="batch">The images' gts and sizes.</param>
+    /// <param name="predictedBoxes">
+    /// Null, or Dynamic ATSS's (N, A, 4) boxes the head currently predicts from every anchor (decoded, detached;
+    /// ATSS assigner only): each image's valid ones go to <see cref="AtssAssigner.Assign"/> with
+    /// <paramref name="weights"/> (SPEC §7.2).
+    /// </param>
+    /// <param name="weights">The combined-IoU weights (null: the 1 : 1 sum).</param>
+    public AnchorTargets Targets(Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch,
+        Tensor? predictedBoxes = null, CombinedIouWeights? weights = null)
     {
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
-        var samples = _targetStep.Sample(Priors, anchors, featureSizes, batch);
+        var samples = _targetStep.Sample(Priors, anchors, featureSizes, batch, predictedBoxes: predictedBoxes, weights: weights);
         long count = samples.AnchorsPerImage * batch.Count;
         var device = samples.PosIndex.Device;
         var labels = Tensor.Full([count], NumClasses, ScalarType.Int64, device).Scatter(0, samples.PosIndex, samples.PosLabels);
         var trained = Tensor.Cat([samples.PosIndex, samples.NegIndex]);
-        var weights = Tensor.Zeros([count], device: device).Scatter(0, trained, Tensor.Ones([trained.Size(0)], device: device));
-        var result = new AnchorTargets(labels, weights, samples.PosIndex, samples.PosGtBoxes, samples.PosImage, samples.PosAnchors,
-            AnchorPriors.LevelIds(anchors).Repeat(batch.Count), samples.PosCount);
+        var labelWeights = Tensor.Zeros([count], device: device).Scatter(0, trained, Tensor.Ones([trained.Size(0)], device: device));
+        var result = new AnchorTargets(labels, labelWeights, samples.PosIndex, samples.PosGtBoxes, samples.PosImage, samples.PosAnchors,
+            AnchorPriors.LevelIds(anchors).Repeat(batch.Count), samples.PosCount, samples.Thresholds, samples.GtCount);
         scope.MoveToOuter(result.Labels, result.LabelWeights, result.PosIndex, result.PosGtBoxes, result.PosImage, result.PosAnchors,
             result.AnchorLevels);
+        if (result.Thresholds is not null)
+        {
+            scope.MoveToOuter(result.Thresholds);
+        }
+
         return result;
     }
 
@@ -107,12 +122,27 @@ public abstract class AnchorHead : DenseHead
         ArgumentNullException.ThrowIfNull(normalisers);
         ArgumentNullException.ThrowIfNull(focal);
         using var scope = Engine.NewDisposeScope();
+        // A background anchor's targets are all zero; ignored and invalid anchors weigh 0.
+        var elements = focal.Elementwise(Tensor.Cat(logits, 1).Reshape(-1, NumClasses), targets.Labels, targets.LabelWeights);
+        return scope.MoveToOuter(ClassificationLevels(elements, targets, normalisers, logits.Length));
+    }
+
+    /// <summary>
+    /// A classification term per level (1-d, L values) from its element losses (N·A, C) over every (anchor, class) pair
+    /// of the batch, already weighted by the label weights: each anchor's sum times its image's normaliser, one
+    /// scatter-add by level. A new tensor (caller's scope).
+    /// </summary>
+    protected static Tensor ClassificationLevels(Tensor elements, AnchorTargets targets, Tensor normalisers, int numLevels)
+    {
+        ArgumentNullException.ThrowIfNull(elements);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(normalisers);
+        using var scope = Engine.NewDisposeScope();
         long images = normalisers.Size(0);
         long perImage = targets.AnchorLevels.Size(0) / images;
         var anchorImages = Tensor.Arange(images, ScalarType.Int64, normalisers.Device).Unsqueeze(1).Expand(images, perImage).Reshape(-1);
-        // A background anchor's targets are all zero; ignored and invalid anchors weigh 0.
-        var perAnchor = focal.Elementwise(Tensor.Cat(logits, 1).Reshape(-1, NumClasses), targets.Labels, targets.LabelWeights).Sum(1);
-        return scope.MoveToOuter(LevelSum.Of(perAnchor * normalisers.IndexSelect(0, anchorImages), targets.AnchorLevels, logits.Length));
+        var perAnchor = elements.Sum(1);
+        return scope.MoveToOuter(LevelSum.Of(perAnchor * normalisers.IndexSelect(0, anchorImages), targets.AnchorLevels, numLevels));
     }
 
     /// <summary>
@@ -130,8 +160,13 @@ public abstract class AnchorHead : DenseHead
     /// level's candidates are the anchors with the highest <c>max_c(σ(cls_c) · σ(factor))</c>, the score threshold still
     /// applies to the raw class score, and the score kept and ranked by NMS is <c>σ(cls) · σ(factor)</c>.
     /// </param>
+    /// <param name="geometricMean">
+    /// With <paramref name="scoreFactorLogits"/>: the final score is <c>sqrt(σ(cls) · σ(factor))</c> (Dynamic ATSS's IoU
+    /// branch, the DLA code's inference.py) instead of the product; the candidates, the threshold on σ(cls) and the
+    /// NMS order are the same (the square root keeps the order).
+    /// </param>
     public IReadOnlyList<ImageDetections> PostProcess(Tensor[] logits, Tensor[] deltas, Tensor[] anchors, IReadOnlyList<ImageMeta> metas,
-        Tensor[]? scoreFactorLogits = null)
+        Tensor[]? scoreFactorLogits = null, bool geometricMean = false)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(deltas);
@@ -178,6 +213,10 @@ public abstract class AnchorHead : DenseHead
 
                 (boxes, scores, labels) = BatchedNms.MultiClass(meta.MapToOriginal(Tensor.Cat(levelBoxes)), Tensor.Cat(levelScores),
                     test.ScoreThr, test.NmsIou, test.MaxPerImage, scoreFactorLogits is null ? null : Tensor.Cat(levelFactors));
+                if (geometricMean && scoreFactorLogits is not null)
+                {
+                    scores = scores.Sqrt();
+                }
             }
             else
             {

@@ -18,9 +18,11 @@ namespace DynDet.Models.DenseHeads;
 /// <param name="PosCount">Positives of each image (N host values: the shapes of the sampling).</param>
 /// <param name="NegCount">Negatives of each image (N host values).</param>
 /// <param name="AnchorsPerImage">Anchors of one image over all levels (A).</param>
+/// <param name="Thresholds">Every gt's IoU threshold, images concatenated (ΣG), from the ATSS assigner; null for MaxIoU.</param>
+/// <param name="GtCount">Gts of each image (N host values: the shapes of the gt tensors).</param>
 public sealed record AnchorSamples(Tensor PosIndex, Tensor NegIndex, Tensor PosLevels, Tensor NegLevels, Tensor PosImage,
     Tensor PosAnchors, Tensor PosGtBoxes, Tensor PosLabels, Tensor? PosTargets, IReadOnlyList<long> PosCount,
-    IReadOnlyList<long> NegCount, long AnchorsPerImage)
+    IReadOnlyList<long> NegCount, long AnchorsPerImage, Tensor? Thresholds = null, IReadOnlyList<long>? GtCount = null)
 {
     /// <summary>Positives over the batch.</summary>
     public long NumPos => PosCount.Sum();

@@ -58,13 +58,23 @@ public sealed class AnchorTargetStep
     /// <param name="featureSizes">(H, W) of each level's map.</param>
     /// <param name="batch">The images' gts and sizes.</param>
     /// <param name="coder">When given, each image's positives are encoded (anchor → gt) into <see cref="AnchorSamples.PosTargets"/>.</param>
+    /// <param name="predictedBoxes">
+    /// Null, or Dynamic ATSS's (N, A, 4) boxes predicted from every anchor (detached): each image's valid ones go to the
+    /// ATSS assigner with <paramref name="weights"/> (SPEC §7.2). The MaxIoU step refuses them.
+    /// </param>
+    /// <param name="weights">The combined-IoU weights (null: the 1 : 1 sum).</param>
     public AnchorSamples Sample(AnchorPriors priors, Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes,
-        DetectionBatch batch, DeltaXywhBoxCoder? coder = null)
+        DetectionBatch batch, DeltaXywhBoxCoder? coder = null, Tensor? predictedBoxes = null, CombinedIouWeights? weights = null)
     {
         ArgumentNullException.ThrowIfNull(priors);
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(featureSizes);
         ArgumentNullException.ThrowIfNull(batch);
+        if (predictedBoxes is not null && _atss is null)
+        {
+            throw new ArgumentException("predicted boxes take part only in the ATSS assignment (Dynamic ATSS)", nameof(predictedBoxes));
+        }
+
         using var scope = Engine.NewDisposeScope();
         using var noGrad = Engine.NoGrad();
         var all = Tensor.Cat(anchors);
@@ -84,14 +94,24 @@ public sealed class AnchorTargetStep
         var posTargets = new Tensor[n];
         var posCount = new long[n];
         var negCount = new long[n];
+        var gtCount = new long[n];
+        var thresholds = new Tensor[n];
         for (int i = 0; i < n; i++)
         {
             var valid = priors.ValidIndices(featureSizes, batch.Metas[i], device);
             var candidates = valid is null ? all : all.IndexSelect(0, valid);
             var gt = batch.Targets[i];
+            var predicted = predictedBoxes?.Select(0, i);
+            if (predicted is not null && valid is not null)
+            {
+                predicted = predicted.IndexSelect(0, valid);
+            }
+
             using var assignment = _atss is null
                 ? _maxIou!.Assign(candidates, gt.Boxes, gt.Labels)
-                : _atss.Assign(candidates, priors.ValidCounts(anchors, featureSizes, batch.Metas[i]), gt.Boxes, gt.Labels);
+                : _atss.Assign(candidates, priors.ValidCounts(anchors, featureSizes, batch.Metas[i]), gt.Boxes, gt.Labels, predicted, weights);
+            gtCount[i] = gt.Boxes.Size(0);
+            thresholds[i] = assignment.Thresholds is { } thr ? thr.Detach() : Tensor.Zeros([0], device: device);
             using var sample = Sampler.Sample(assignment, candidates, gt.Boxes, gt.Labels);
             var pos = valid is null ? sample.PosIndices : valid.IndexSelect(0, sample.PosIndices);
             var neg = valid is null ? sample.NegIndices : valid.IndexSelect(0, sample.NegIndices);
@@ -113,12 +133,18 @@ public sealed class AnchorTargetStep
 
         var result = new AnchorSamples(Tensor.Cat(posIndex), Tensor.Cat(negIndex), levels.IndexSelect(0, Tensor.Cat(posLocal)),
             levels.IndexSelect(0, Tensor.Cat(negLocal)), Tensor.Cat(posImage), Tensor.Cat(posAnchors), Tensor.Cat(posGtBoxes),
-            Tensor.Cat(posLabels), coder is null ? null : Tensor.Cat(posTargets), posCount, negCount, total);
+            Tensor.Cat(posLabels), coder is null ? null : Tensor.Cat(posTargets), posCount, negCount, total,
+            _atss is null ? null : Tensor.Cat(thresholds), gtCount);
         scope.MoveToOuter(result.PosIndex, result.NegIndex, result.PosLevels, result.NegLevels, result.PosImage, result.PosAnchors,
             result.PosGtBoxes, result.PosLabels);
         if (result.PosTargets is not null)
         {
             scope.MoveToOuter(result.PosTargets);
+        }
+
+        if (result.Thresholds is not null)
+        {
+            scope.MoveToOuter(result.Thresholds);
         }
 
         return result;

@@ -14,8 +14,13 @@ namespace DynDet.Models.DenseHeads;
 /// <param name="PosAnchors">(P, 4): the anchor of each positive.</param>
 /// <param name="AnchorLevels">int64 (N·A): the pyramid level of every anchor.</param>
 /// <param name="PosCount">Positives of each image (N host values: the shapes of the assignment).</param>
+/// <param name="Thresholds">
+/// Every gt's IoU threshold, images concatenated (ΣG), when the assigner has one per gt (ATSS, Dynamic ATSS); null
+/// for MaxIoU.
+/// </param>
+/// <param name="GtCount">Gts of each image (N host values: the shapes of the gt tensors).</param>
 public sealed record AnchorTargets(Tensor Labels, Tensor LabelWeights, Tensor PosIndex, Tensor PosGtBoxes, Tensor PosImage,
-    Tensor PosAnchors, Tensor AnchorLevels, IReadOnlyList<long> PosCount)
+    Tensor PosAnchors, Tensor AnchorLevels, IReadOnlyList<long> PosCount, Tensor? Thresholds = null, IReadOnlyList<long>? GtCount = null)
 {
     /// <summary>int64 (P): the pyramid level of each positive (a new tensor, caller's scope).</summary>
     public Tensor PosLevels() => AnchorLevels.IndexSelect(0, PosIndex);

@@ -1,9 +1,11 @@
 using DynDet.Assignment;
 using DynDet.Config;
 using DynDet.Data;
+using DynDet.Dynamic;
 using DynDet.Losses;
 using DynDet.Models.Layers;
 using DynDet.Models.RoIHeads;
+using DynDet.Structures;
 using DynDet.Torch;
 using DynDet.Torch.NN;
 
@@ -29,6 +31,16 @@ namespace DynDet.Models.DenseHeads;
 /// (<see cref="AnchorHead.PostProcess"/> with score factors). Parameter names are MMDetection's
 /// (<c>cls_convs.0.conv.weight</c>, <c>cls_convs.0.gn.weight</c>, <c>atss_cls.weight</c>, <c>scales.0.scale</c>, …).
 /// </para>
+/// <para>
+/// Dynamic ATSS (SPEC §7.2, options of the same head): with <see cref="AtssAssignerConfig.CombinedIous"/> each image's
+/// anchors are assigned by the combined IoU of the boxes the head predicts now (decoded from the deltas, detached) and
+/// the anchors (<see cref="AtssAssigner.Assign"/> with predicted boxes, weighted by
+/// <see cref="AtssAssignerConfig.Balance"/>); each positive's soft target q is the IoU of its predicted box (detached)
+/// with its gt. <see cref="AtssHeadConfig.LossCls"/> chooses focal (hard targets), QFL or VFL (target q);
+/// <see cref="AtssHeadConfig.QualityBranch"/> <c>iou</c> trains the third branch with BCE to q, weights the GIoU loss
+/// by q (divided by <c>max(Σq, 1)</c>) and scores <c>sqrt(σ(cls)·σ(iou))</c> at test. Every step publishes the
+/// assignment's statistics (<see cref="AssignmentStatistics"/>) under <c>bbox_head.</c>, for ATSS as for Dynamic ATSS.
+/// </para>
 /// </summary>
 public sealed class AtssHead : AnchorHead
 {
@@ -42,6 +54,8 @@ public sealed class AtssHead : AnchorHead
     private readonly Conv2d _centerness;
     private readonly ModuleList<Scale> _scales;
     private readonly SigmoidFocalLoss _focal;
+    private readonly QualityFocalLoss _qfl;
+    private readonly VarifocalLoss _vfl;
     private readonly GiouLoss _giou;
     private readonly BinaryCrossEntropyLoss _centernessLoss;
 
@@ -95,13 +109,24 @@ public sealed class AtssHead : AnchorHead
         }
 
         Init.Constant_(_cls.Bias!, Init.BiasForPriorProbability(PriorProbability));
-        _focal = new SigmoidFocalLoss(config.LossCls.Alpha, config.LossCls.Gamma, config.LossCls.Weight);
+        var cls = config.LossCls;
+        _focal = new SigmoidFocalLoss(cls.Type == ClassificationLossKind.Focal ? cls.AlphaInEffect() : SigmoidFocalLoss.DefaultAlpha,
+            cls.Gamma, cls.Weight);
+        _qfl = new QualityFocalLoss(cls.Gamma, cls.Weight);
+        _vfl = new VarifocalLoss(cls.Type == ClassificationLossKind.Vfl ? cls.AlphaInEffect() : VarifocalLoss.DefaultAlpha, cls.Gamma,
+            cls.IouWeighted, cls.Weight);
         _giou = new GiouLoss(GiouLoss.DefaultEps, config.LossBbox.Weight);
         _centernessLoss = new BinaryCrossEntropyLoss(config.LossCenterness.Weight);
     }
 
     /// <summary>The configuration.</summary>
     public AtssHeadConfig Config { get; }
+
+    /// <summary>
+    /// The prefix of the statistics this head publishes (<c>bbox_head</c>): <see cref="AssignmentStatistics.Name"/>
+    /// under it.
+    /// </summary>
+    public const string StatisticsSource = "bbox_head";
 
     /// <summary>
     /// Per level: class logits (N, H·W·A, C), deltas (N, H·W·A, 4) (already multiplied by the level's scale) and
@@ -147,7 +172,7 @@ public sealed class AtssHead : AnchorHead
         var (logits, deltas, centerness) = Forward(features);
         var sizes = features.Select(f => (f.Size(2), f.Size(3))).ToArray();
         var anchors = Anchors(sizes, (batch.Images.Size(2), batch.Images.Size(3)), batch.Images.Device);
-        var losses = Losses(logits, deltas, centerness, anchors, sizes, batch);
+        var losses = Losses(logits, deltas, centerness, anchors, sizes, batch, context);
         return new Dictionary<string, Tensor>
         {
             ["loss_cls"] = scope.MoveToOuter(losses.Classification),
@@ -157,18 +182,21 @@ public sealed class AtssHead : AnchorHead
     }
 
     /// <summary>
-    /// The focal, GIoU and centerness losses per level (1-d tensors of L values) of the given outputs, as MMDetection
-    /// 2.x's <c>ATSSHead.loss</c>: targets by <see cref="AnchorHead.Targets"/> (ATSS on each image's valid anchors),
-    /// element losses summed per level in one scatter-add each, divided by the global normalisers. No host read.
+    /// The classification, GIoU and centerness (or IoU) losses per level (1-d tensors of L values) of the given outputs,
+    /// as MMDetection 2.x's <c>ATSSHead.loss</c> for ATSS: targets by <see cref="AnchorHead.Targets"/> (ATSS on each
+    /// image's valid anchors; with combined IoUs, given the head's current predicted boxes), element losses summed per
+    /// level in one scatter-add each, divided by the global normalisers. No host read. With a
+    /// <paramref name="context"/>, the assignment's statistics are published into it.
     /// </summary>
     /// <param name="logits">Class logits per level (N, A_l, C).</param>
     /// <param name="deltas">Deltas per level (N, A_l, 4).</param>
-    /// <param name="centerness">Centerness logits per level (N, A_l).</param>
+    /// <param name="centerness">Centerness (or IoU) logits per level (N, A_l).</param>
     /// <param name="anchors">Anchors per level (A_l, 4).</param>
     /// <param name="featureSizes">(H, W) of each level's map.</param>
     /// <param name="batch">The images' gts and sizes.</param>
+    /// <param name="context">The training step (its position in the run for D_up / D_down; its statistics), or null.</param>
     public (Tensor Classification, Tensor Box, Tensor Centerness) Losses(Tensor[] logits, Tensor[] deltas, Tensor[] centerness,
-        Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
+        Tensor[] anchors, IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch, StepContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(deltas);
@@ -177,33 +205,102 @@ public sealed class AtssHead : AnchorHead
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
         int numLevels = anchors.Length;
-        var targets = Targets(anchors, featureSizes, batch);
+        var allDeltas = Tensor.Cat(deltas, 1).Reshape(-1, 4);
+        var targets = Config.Assigner.CombinedIous
+            ? Targets(anchors, featureSizes, batch, PredictedBoxes(anchors, allDeltas, batch.Count), CombinedWeights(context))
+            : Targets(anchors, featureSizes, batch);
         // 1 / num_total_samples for every image: MMDetection's Σ_images max(#pos, 1) (≥ 1 with one image or more).
         var normalisers = ImageNormalisers(targets.PosCount, logits[0].Device);
-        var clsLevels = FocalLevels(logits, targets, normalisers, _focal);
 
         var posLevels = targets.PosLevels();
         var posAnchors = targets.PosAnchors;
-        var allDeltas = Tensor.Cat(deltas, 1).Reshape(-1, 4);
         var allCenterness = Tensor.Cat(centerness, 1).Reshape(-1);
-        Tensor targetBoxes, centernessTargets;
+        var predictedBoxes = Coder.Decode(posAnchors, allDeltas.IndexSelect(0, targets.PosIndex));
+        Tensor targetBoxes, centernessTargets, predictedIous, positiveGiou;
         using (Engine.NoGrad())
         {
             // MMDetection stores the encoded deltas as the target and decodes them again (no clip) for the loss.
             targetBoxes = Coder.Decode(posAnchors, Coder.Encode(posAnchors, targets.PosGtBoxes));
             centernessTargets = CenternessTarget(posAnchors, targetBoxes);
+            // The soft target q: the IoU of each positive's current prediction with its gt (the assignment's pIoU).
+            predictedIous = BoxOps.AlignedIou(predictedBoxes.Detach(), targets.PosGtBoxes);
+            positiveGiou = GiouLoss.Loss(predictedBoxes.Detach(), targetBoxes);
         }
 
-        var predictedBoxes = Coder.Decode(posAnchors, allDeltas.IndexSelect(0, targets.PosIndex));
-        var giou = _giou.Elementwise(predictedBoxes, targetBoxes, centernessTargets);
-        var boxAverage = centernessTargets.Sum().ClampMin(1.0);
+        var clsLevels = ClassificationLevels(ClassificationElements(logits, targets, predictedIous), targets, normalisers, numLevels);
+        bool iouBranch = Config.QualityBranch == QualityBranch.Iou;
+        var quality = iouBranch ? predictedIous : centernessTargets;
+        var giou = _giou.Elementwise(predictedBoxes, targetBoxes, quality);
+        // MMDetection's quality-weighted box losses (ATSS, GFL, VFNet) divide by max(Σ weights, 1); the DLA code divides
+        // by Σq itself.
+        var boxAverage = quality.Sum().ClampMin(1.0);
         // With no positive the box and centerness terms are zeros that still reach their branches (MMDetection's
         // bbox_pred.sum() * 0 and centerness.sum() * 0).
         var boxLevels = LevelSum.Of(giou, posLevels, numLevels) / boxAverage + allDeltas.Sum() * 0.0;
-        var bce = _centernessLoss.Elementwise(allCenterness.IndexSelect(0, targets.PosIndex), centernessTargets)
+        var bce = _centernessLoss.Elementwise(allCenterness.IndexSelect(0, targets.PosIndex), quality)
             * normalisers.IndexSelect(0, targets.PosImage);
         var centernessLevels = LevelSum.Of(bce, posLevels, numLevels) + allCenterness.Sum() * 0.0;
+        if (context is not null)
+        {
+            context.Statistics.Publish($"{StatisticsSource}.{AssignmentStatistics.Name}",
+                AssignmentStatistics.Of(targets, predictedIous, positiveGiou));
+        }
+
         return (scope.MoveToOuter(clsLevels), scope.MoveToOuter(boxLevels), scope.MoveToOuter(centernessLevels));
+    }
+
+    /// <summary>
+    /// The boxes the head predicts now from every anchor of every image, (N, A, 4), decoded from the detached deltas
+    /// without clipping (as the DLA code decodes them for its assignment).
+    /// </summary>
+    private Tensor PredictedBoxes(Tensor[] anchors, Tensor allDeltas, int images)
+    {
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        var all = Tensor.Cat(anchors);
+        long count = all.Size(0);
+        var repeated = all.Unsqueeze(0).Expand(images, count, 4).Reshape(-1, 4);
+        return scope.MoveToOuter(Coder.Decode(repeated, allDeltas.Detach()).Reshape(images, count, 4));
+    }
+
+    /// <summary>The combined-IoU weights of this step (<see cref="AtssAssignerConfig.Balance"/>; null: the 1 : 1 sum).</summary>
+    private CombinedIouWeights? CombinedWeights(StepContext? context)
+    {
+        var balance = Config.Assigner.Balance;
+        if (balance == CombinedIouBalance.Sum)
+        {
+            return null;
+        }
+
+        double progress = (context ?? throw new InvalidOperationException(
+            $"the combined-IoU balance {balance} needs the training step's position (a StepContext)")).Progress;
+        return balance switch
+        {
+            CombinedIouBalance.DUp => new CombinedIouWeights(progress, 1.0),
+            CombinedIouBalance.DDown => new CombinedIouWeights(1.0, 1.0 - progress),
+            _ => new CombinedIouWeights(progress, 1.0 - progress),
+        };
+    }
+
+    /// <summary>
+    /// The classification loss of every (anchor, class) pair (N·A, C), weighted by the label weights: focal against the
+    /// labels, or QFL / VFL against the positives' predicted IoUs q (clamped ≥ 1e-6 for VFL, as VFNet's head does).
+    /// </summary>
+    private Tensor ClassificationElements(Tensor[] logits, AnchorTargets targets, Tensor predictedIous)
+    {
+        using var scope = Engine.NewDisposeScope();
+        var flat = Tensor.Cat(logits, 1).Reshape(-1, NumClasses);
+        var kind = Config.LossCls.Type;
+        if (kind == ClassificationLossKind.Focal)
+        {
+            return scope.MoveToOuter(_focal.Elementwise(flat, targets.Labels, targets.LabelWeights));
+        }
+
+        var q = kind == ClassificationLossKind.Vfl ? predictedIous.ClampMin(1e-6) : predictedIous;
+        var scores = Tensor.Zeros([flat.Size(0)], q.Dtype, q.Device).Scatter(0, targets.PosIndex, q);
+        return scope.MoveToOuter(kind == ClassificationLossKind.Qfl
+            ? _qfl.Elementwise(flat, targets.Labels, scores, targets.LabelWeights)
+            : _vfl.Elementwise(flat, targets.Labels, scores, targets.LabelWeights));
     }
 
     /// <summary>
@@ -235,6 +332,6 @@ public sealed class AtssHead : AnchorHead
         var (logits, deltas, centerness) = Forward(features);
         var sizes = features.Select(f => (f.Size(2), f.Size(3))).ToArray();
         var anchors = Anchors(sizes, (batch.Images.Size(2), batch.Images.Size(3)), batch.Images.Device);
-        return PostProcess(logits, deltas, anchors, batch.Metas, centerness);
+        return PostProcess(logits, deltas, anchors, batch.Metas, centerness, geometricMean: Config.QualityBranch == QualityBranch.Iou);
     }
 }

@@ -193,8 +193,9 @@ public static class DetectorFactory
     }
 
     /// <summary>
-    /// ATSS (SPEC §5): MMDetection's conventions only (torchvision has no ATSS; the config validator refuses its style):
-    /// octave anchors, the coder with the head's target stds, the ATSS assigner, valid flags, <c>Σ max(#pos, 1)</c>.
+    /// ATSS (SPEC §5) and Dynamic ATSS (SPEC §7.2, options of the same head): MMDetection's conventions only (torchvision
+    /// has no ATSS; the config validator refuses its style): octave anchors, the coder with the head's target stds, the
+    /// ATSS assigner, valid flags, <c>Σ max(#pos, 1)</c>; the <see cref="AssignmentStatistics"/> logger.
     /// </summary>
     private static BuiltDetector BuildAtss(DetectorConfig config, AtssModelConfig model, IReadOnlyList<string> classNames)
     {
@@ -204,9 +205,12 @@ public static class DetectorFactory
             Coder = DeltaXywhBoxCoderOptions.RCnn with { Stds = head.TargetStds },
             Test = head.Test,
         };
+        // The assignment's statistics (positives per gt, threshold, the positives' IoU and regression loss), read once
+        // per log interval: logged for ATSS and Dynamic ATSS alike, so their curves compare.
         return SingleStage(config, model, classNames, head.Balancer, () => WithPriors(DenseAnchors(head.Anchor, torchvision: false), useValidFlags: true,
             priors => new AtssHead(model.Neck.OutChannels, classNames.Count, head, options, priors,
-                new AnchorTargetStep(new AtssAssigner(head.Assigner.ToOptions()), new PseudoSampler()))));
+                new AnchorTargetStep(new AtssAssigner(head.Assigner.ToOptions()), new PseudoSampler()))),
+            () => [new AssignmentStatistics(config.Train.LogInterval)]);
     }
 
     /// <summary>
@@ -215,7 +219,7 @@ public static class DetectorFactory
     /// disposed if a later part fails.
     /// </summary>
     private static BuiltDetector SingleStage(DetectorConfig config, ModelConfig model, IReadOnlyList<string> classNames,
-        LevelBalancerConfig? balancer, Func<DenseHead> head)
+        LevelBalancerConfig? balancer, Func<DenseHead> head, Func<IReadOnlyList<ITrainingStrategy>>? extraStrategies = null)
     {
         ITrainingStrategy[] strategies = balancer is null
             ? []
@@ -228,7 +232,8 @@ public static class DetectorFactory
             backbone = Backbone(model.Backbone);
             neck = Neck(model.Neck, backbone);
             dense = head();
-            return new BuiltDetector(new SingleStageDetector(config, classNames, backbone, neck, dense), strategies);
+            var detector = new SingleStageDetector(config, classNames, backbone, neck, dense);
+            return new BuiltDetector(detector, [.. strategies, .. extraStrategies?.Invoke() ?? []]);
         }
         catch
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using DynDet.Reports;
+using DynDet.Torch.Serialization;
 
 namespace DynDet.Comparison;
 
@@ -45,8 +46,7 @@ public static class ComparePage
         }
 
         html.Append(RunReport.CheckScript).Append("</body></html>");
-        File.WriteAllText(path + ".tmp", html.ToString());
-        File.Move(path + ".tmp", path, overwrite: true);
+        DurableFile.WriteAllText(path, html.ToString(), sync: false);
     }
 
     private static void Table(StringBuilder html, CompareResult result, bool difference)

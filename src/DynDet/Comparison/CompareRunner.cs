@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using DynDet.Config;
 using DynDet.Data;
 using DynDet.Data.Images;
+using DynDet.Torch.Serialization;
 using DynDet.Training;
 
 namespace DynDet.Comparison;
@@ -132,8 +133,7 @@ public sealed class CompareRunner(ComparisonOptions options)
             ["metrics"] = new JsonObject(metrics.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
         };
         string path = Path.Combine(directory, ResultFile);
-        File.WriteAllText(path + ".tmp", file.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
+        DurableFile.WriteAllText(path, file.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return new CompareCell(row, seed, directory, metrics, seconds);
     }
 

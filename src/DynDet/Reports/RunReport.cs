@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using DynDet.Torch.Serialization;
 
 namespace DynDet.Reports;
 
@@ -23,9 +24,7 @@ public static class RunReport
     public static void Write(string path, IReadOnlyList<RunRecord> runs)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, Html(runs));
-        File.Move(temporary, path, overwrite: true);
+        DurableFile.WriteAllText(path, Html(runs), sync: false);
     }
 
     /// <summary>The page of <paramref name="runs"/> (at least one; the first is the main run).</summary>

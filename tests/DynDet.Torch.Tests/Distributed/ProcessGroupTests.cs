@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using DynDet.TestSupport;
 using DynDet.Torch;
 using DynDet.Torch.Distributed;
@@ -14,13 +12,12 @@ namespace DynDet.Torch.Tests.Distributed;
 /// </summary>
 public sealed class ProcessGroupTests : TorchTest
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-
     [Fact]
     public void All_reduce_sums_maxes_and_mins_across_two_ranks()
     {
-        var results = OnTwoRanks((group, rank) =>
+        var results = TwoRanks.Run((group, rank) =>
         {
+            Assert.Equal((rank, 2), (group.Rank, group.WorldSize));
             using var scope = Engine.NewDisposeScope();
             var sum = Tensor.FromArray(new float[] { rank + 1, 10 * (rank + 1) });
             group.AllReduce(sum);
@@ -39,7 +36,7 @@ public sealed class ProcessGroupTests : TorchTest
     [Fact]
     public void Broadcast_gives_every_rank_the_roots_tensor_and_all_gather_every_ranks_in_rank_order()
     {
-        var results = OnTwoRanks((group, rank) =>
+        var results = TwoRanks.Run((group, rank) =>
         {
             using var scope = Engine.NewDisposeScope();
             var t = Tensor.FromArray(new long[] { 100 + rank, 200 + rank });
@@ -57,7 +54,7 @@ public sealed class ProcessGroupTests : TorchTest
     [Fact]
     public void A_rank_that_left_makes_the_others_collective_fail_within_the_timeout_naming_the_operation_and_rank()
     {
-        int port = FreePort();
+        int port = TwoRanks.FreePort();
         var shortTimeout = TimeSpan.FromSeconds(5);
         var clock = Stopwatch.StartNew();
         var leaver = new Thread(() =>
@@ -78,29 +75,9 @@ public sealed class ProcessGroupTests : TorchTest
     public void A_rendezvous_nobody_else_joins_fails_after_the_timeout_with_one_line()
     {
         var clock = Stopwatch.StartNew();
-        var e = Assert.Throws<TorchException>(() => ProcessGroup.Join("127.0.0.1", FreePort(), 0, 2, TimeSpan.FromSeconds(2)));
+        var e = Assert.Throws<TorchException>(() => ProcessGroup.Join("127.0.0.1", TwoRanks.FreePort(), 0, 2, TimeSpan.FromSeconds(2)));
         Assert.StartsWith("rendezvous at 127.0.0.1:", e.Message);
         Assert.DoesNotContain('\n', e.Message);
         Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 30);
-    }
-
-    private static T[] OnTwoRanks<T>(Func<ProcessGroup, int, T> body)
-    {
-        int port = FreePort();
-        var tasks = Enumerable.Range(0, 2).Select(rank => Task.Factory.StartNew(() =>
-        {
-            using var group = ProcessGroup.Join("127.0.0.1", port, rank, 2, Timeout);
-            Assert.Equal((rank, 2), (group.Rank, group.WorldSize));
-            return body(group, rank);
-        }, TaskCreationOptions.LongRunning)).ToArray();
-        Assert.True(Task.WaitAll(tasks, TimeSpan.FromSeconds(60)), "the ranks did not finish");
-        return [.. tasks.Select(t => t.Result)];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -30,6 +30,21 @@ public sealed class BenchCommandTests : TorchTest
         var json = JsonNode.Parse(output)!;
         Assert.True(json["train_ms_dynamic"]!.GetValue<double>() > 0);
         Assert.True(json["train_ms_baseline"]!.GetValue<double>() > 0);
+        Assert.Equal("model.dynamic_rcnn", Assert.Single(json["dynamic_parts"]!.AsArray())!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("retinanet_r18_cpu_rlo", "model.bbox_head.balancer")]
+    [InlineData("dynamic_atss_r18_cpu", "model.bbox_head.assigner.combined_ious")]
+    public void Bench_compares_one_stage_dynamic_parts_against_the_same_head_without_them(string preset, string part)
+    {
+        var (exit, output, error) = CliCapture.Run("bench", "--model", preset, "--size", "64", "--batch", "1",
+            "--iters", "1", "--compare-dynamic", "--json", "model.backbone.width=0.25", "model.neck.out_channels=16");
+        Assert.True(exit == 0, error);
+        var json = JsonNode.Parse(output)!;
+        Assert.Equal(part, Assert.Single(json["dynamic_parts"]!.AsArray())!.GetValue<string>());
+        Assert.True(json["train_ms_dynamic"]!.GetValue<double>() > 0);
+        Assert.True(json["train_ms_baseline"]!.GetValue<double>() > 0);
     }
 
     [Fact]
@@ -37,6 +52,6 @@ public sealed class BenchCommandTests : TorchTest
     {
         var (exit, _, error) = CliCapture.Run("bench", "--model", "faster_rcnn_r18_cpu", "--size", "64", "--batch", "1", "--compare-dynamic");
         Assert.Equal(2, exit);
-        Assert.StartsWith("error: bench --compare-dynamic: config faster_rcnn_r18_cpu has no dynamic strategies", error, StringComparison.Ordinal);
+        Assert.StartsWith("error: bench --compare-dynamic: config faster_rcnn_r18_cpu has no dynamic parts", error, StringComparison.Ordinal);
     }
 }

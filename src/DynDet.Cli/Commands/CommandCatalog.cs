@@ -14,6 +14,7 @@ public static class CommandCatalog
         yield return BenchCommand.Create();
         yield return ExportCommand.Create();
         yield return CompareCommand.Create();
+        yield return PretrainCommand.Create();
         yield return ReportCommand.Create();
         yield return ConfigCommand.Create();
         yield return DataCommand.Create();

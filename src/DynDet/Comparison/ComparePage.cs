@@ -31,6 +31,15 @@ public static class ComparePage
             Table(html, result, difference: true);
         }
 
+        var rows = new List<(string Label, List<RunHistory> Histories)>();
+        for (int r = 0; r < result.Rows.Count; r++)
+        {
+            var histories = result.Cells.Where(c => c.Row == r).OrderBy(c => c.Seed)
+                .Select(c => new RunHistory(RunRecord.Load(c.Directory).Metrics)).ToList();
+            rows.Add((result.Rows[r].Label, histories));
+        }
+
+        AppendSideBySide(html, rows);
         for (int r = 0; r < result.Rows.Count; r++)
         {
             var runs = result.Cells.Where(c => c.Row == r).OrderBy(c => c.Seed).Select(c => RunRecord.Load(c.Directory)).ToList();
@@ -47,6 +56,52 @@ public static class ComparePage
 
         html.Append(RunReport.CheckScript).Append("</body></html>");
         DurableFile.WriteAllText(path, html.ToString(), sync: false);
+    }
+
+    /// <summary>
+    /// The rows side by side: the total loss and every dynamic value that two or more rows log (an assignment
+    /// statistic, a weight, T, β…), one line per row, the mean over its seeds at the iterations they all logged.
+    /// </summary>
+    private static void AppendSideBySide(StringBuilder html, IReadOnlyList<(string Label, List<RunHistory> Histories)> rows)
+    {
+        var names = rows.SelectMany(r => r.Histories.SelectMany(h => h.Dynamic.Keys)).Distinct(StringComparer.Ordinal)
+            .Where(n => rows.Count(r => r.Histories.Any(h => h.Dynamic.ContainsKey(n))) >= 2)
+            .Order(StringComparer.Ordinal).ToList();
+        if (rows.Count < 2)
+        {
+            return;
+        }
+
+        html.Append("<h2>Rows side by side</h2><p>One line per row: the mean over its seeds at each logged iteration. The loss, and every dynamic value two or more rows log.</p><div class=\"charts\">");
+        html.Append(RunReport.Chart("loss", "iteration", "loss", SideBySide(rows, h => h.Losses.GetValueOrDefault("loss"))));
+        foreach (string name in names)
+        {
+            html.Append(RunReport.Chart(name, "iteration", name, SideBySide(rows, h => h.Dynamic.GetValueOrDefault(name))));
+        }
+
+        html.Append("</div>");
+    }
+
+    private static List<ChartSeries> SideBySide(IReadOnlyList<(string Label, List<RunHistory> Histories)> rows,
+        Func<RunHistory, List<(double X, double Y)>?> points)
+    {
+        var series = new List<ChartSeries>();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var seeds = rows[r].Histories.Select(points).OfType<List<(double X, double Y)>>().Where(p => p.Count > 0).ToList();
+            if (seeds.Count == 0)
+            {
+                continue;
+            }
+
+            var mean = seeds[0].Select(p => p.X)
+                .Where(x => seeds.All(s => s.Exists(p => p.X == x)))
+                .Select(x => (x, seeds.Average(s => s.Find(p => p.X == x).Y)))
+                .ToList();
+            series.Add(new ChartSeries(rows[r].Label, mean, ReportPalette.Colour(r)));
+        }
+
+        return series;
     }
 
     private static void Table(StringBuilder html, CompareResult result, bool difference)

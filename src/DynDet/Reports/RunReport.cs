@@ -246,7 +246,7 @@ public static class RunReport
         html.Append("</div>");
     }
 
-    private static string Chart(string title, string xLabel, string yLabel, IReadOnlyList<ChartSeries> series) =>
+    internal static string Chart(string title, string xLabel, string yLabel, IReadOnlyList<ChartSeries> series) =>
         SvgLineChart.Render(title, xLabel, yLabel, series, width: 400, height: 250);
 
     private static List<ChartSeries> Overlay(IReadOnlyList<RunRecord> runs, IReadOnlyList<RunHistory> histories,

@@ -50,7 +50,10 @@ public sealed class CompareRunnerTests : TorchTest
         Assert.Equal("faster_rcnn_r18_cpu", json["baseline"]!.GetValue<string>());
         Assert.Equal(2, json["rows"]!.AsArray().Count);
         Assert.NotNull(json["rows"]![1]!["diff_vs_baseline"]!["AP"]);
-        Assert.True(File.Exists(Path.Combine(folder.Path, "index.html")));
+        string page = File.ReadAllText(Path.Combine(folder.Path, "index.html"));
+        // The rows side by side (the loss, each row's mean over its seeds), then each row's seeds.
+        Assert.Contains("<h2>Rows side by side</h2>", page);
+        Assert.True(page.IndexOf("Rows side by side", StringComparison.Ordinal) < page.IndexOf("<h2>faster_rcnn_r18_cpu</h2>", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ o = statistics.median(r["overhead_percent"] for r in rows)
 d = statistics.median(r["train_ms_dynamic"] for r in rows)
 b = statistics.median(r["train_ms_baseline"] for r in rows)
 print(f"{rows[0]['model']} ({', '.join(rows[0]['dynamic_parts'])}): dynamic {d:.1f} ms, baseline {b:.1f} ms, "
-      f"overhead median {o:+.2f} % (rounds: {', '.join(f'{r['overhead_percent']:+.2f}' for r in rows)})")
+      f"overhead median {o:+.2f} % (rounds: " + ", ".join("%+.2f" % r["overhead_percent"] for r in rows) + ")")
 PY
   rm -f "$results"
 done

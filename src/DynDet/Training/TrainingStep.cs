@@ -69,8 +69,7 @@ public sealed class TrainingStep
         }
 
         _options.AfterBackward?.Invoke(_model, iteration + 1);
-        // Every gradient in one native call (not one per parameter).
-        var grads = Gradients.Of(_optimizer.Groups.SelectMany(g => g.Parameters).ToArray()).OfType<Tensor>().ToList();
+        var grads = ReducibleGradients();
         _options.GradientReducer.Reduce(grads);
         Tensor? gradNorm = grads.Count > 0 ? GradientClipping.TotalNorm(grads) : null;
         // One synchronisation per step: every term, the total, every per-level term's levels and the gradient norm
@@ -85,7 +84,15 @@ public sealed class TrainingStep
             read.Add(gradNorm);
         }
 
-        double[] values = Tensor.Cat([.. read.Select(t => t.To(ScalarType.Float64).Reshape(-1))]).To(Device.Cpu).ToArray<double>();
+        var vector = Tensor.Cat([.. read.Select(t => t.To(ScalarType.Float64).Reshape(-1))]);
+        if (_options.StatisticReducer.WorldSize > 1)
+        {
+            // MMDetection's log_vars: every term the mean over the processes (the gradient norm is already the same on
+            // all of them), so that all report the same losses and all stop together on a non-finite one.
+            vector = _options.StatisticReducer.Mean(vector);
+        }
+
+        double[] values = vector.To(Device.Cpu).ToArray<double>();
         for (int k = 0; k <= names.Length; k++)
         {
             if (!double.IsFinite(values[k]))
@@ -138,6 +145,38 @@ public sealed class TrainingStep
         }
 
         return new StepOutcome(result, levels, updates);
+    }
+
+    /// <summary>
+    /// The gradients to reduce and apply, in the optimizer's order: every parameter's that has one in any process,
+    /// a zero gradient set where this process has none but another has (so every process reduces the same list);
+    /// parameters without a gradient anywhere are left out, as a single process leaves them. Every gradient is
+    /// fetched in one native call (not one per parameter).
+    /// </summary>
+    private List<Tensor> ReducibleGradients()
+    {
+        var parameters = _optimizer.Groups.SelectMany(g => g.Parameters).ToArray();
+        var here = Gradients.Of(parameters);
+        var anywhere = _options.GradientReducer.WithGradientAnywhere([.. here.Select(g => g is not null)]);
+        var grads = new List<Tensor>(here.Length);
+        for (int i = 0; i < here.Length; i++)
+        {
+            if (!anywhere[i])
+            {
+                continue;
+            }
+
+            if (here[i] is not Tensor gradient)
+            {
+                using var noGrad = Engine.NoGrad();
+                gradient = Tensor.ZerosLike(parameters[i]);
+                parameters[i].Grad = gradient;
+            }
+
+            grads.Add(gradient);
+        }
+
+        return grads;
     }
 
     private static TrainingDivergedException Diverged(string what, long iteration) => new(string.Create(CultureInfo.InvariantCulture,

@@ -1,0 +1,136 @@
+using DynDet.Config;
+using DynDet.Data;
+using DynDet.Dynamic;
+using DynDet.Models.Detectors;
+using DynDet.TestSupport;
+using DynDet.Torch;
+using DynDet.Torch.Optim;
+using DynDet.Training;
+using DynDet.Training.Distributed;
+
+namespace DynDet.Tests.Training.Distributed;
+
+/// <summary>
+/// One data-parallel training step on two ranks over 127.0.0.1 (two threads of this process, each its own group
+/// member) against one process with both ranks' images.
+/// </summary>
+public sealed class DataParallelStepTests : TorchTest
+{
+    private const string Data = "synthetic:images=8,seed=1,width=64,height=64,classes=2,max_objects=2,min_size=16";
+
+    /// <summary>
+    /// RetinaNet without random sampling or flips, every image at 64 × 64 (no padding differences), batch norm in eval
+    /// mode (its batch statistics would depend on the split) and torchvision's per-image loss normaliser (each image's
+    /// sum over its own positives, then the mean over images: the mean over ranks of one-image losses is the loss of
+    /// the two-image batch).
+    /// </summary>
+    internal static readonly string[] Overrides =
+    [
+        "model.style=torchvision", "model.backbone.norm_eval=true", "model.neck.out_channels=16", "model.bbox_head.feat_channels=16",
+        "data.train_scales=[[64,64]]", "data.test_scale=[64,64]", "data.flip_probability=0",
+    ];
+
+    private static DetectorConfig Config() => ConfigLoader.Load("retinanet_r18_cpu", Overrides);
+
+    /// <summary>The step's reported losses and every trainable parameter's gradient after it (reduced, as applied).</summary>
+    private sealed record StepResult(IReadOnlyDictionary<string, double> Losses, Dictionary<string, float[]> Gradients, int Broadcast);
+
+    private static StepResult Step(IReadOnlyDictionary<string, Tensor>? weights, DynDet.Torch.Distributed.ProcessGroup? group, int imagesPerRank)
+    {
+        using var scope = Engine.NewDisposeScope();
+        var config = Config();
+        var dataset = DatasetSpec.Open(Data);
+        using var built = DetectorFactory.Build(config, dataset.CategoryNames);
+        var model = built.Model;
+        if (weights is not null)
+        {
+            model.LoadStateDict(weights);
+        }
+
+        int broadcast = group is null ? 0 : ModelBroadcast.FromRankZero(group, model);
+        model.Train();
+        var loader = new DataLoader(dataset, Trainer.TrainTransform(config.Data), new LoaderOptions
+        {
+            BatchSize = imagesPerRank,
+            Seed = 7,
+            DropLast = true,
+            Rank = group?.Rank ?? 0,
+            WorldSize = group?.WorldSize ?? 1,
+        });
+        using var optimizer = new Sgd(model.NamedTrainableParameters().Select(p => p.Value), 0.01);
+        var step = new TrainingStep(model, optimizer, built.Strategies, new TrainingStepOptions
+        {
+            GradientReducer = group is null ? SingleProcessGradients.Instance : new ProcessGroupGradients(group),
+            StatisticReducer = group is null ? SingleProcessReducer.Instance : new ProcessGroupStatistics(group),
+        });
+        using var batch = loader.MakeBatch(0);
+        var outcome = step.Run(batch, 0);
+        var gradients = new Dictionary<string, float[]>();
+        foreach (var (name, parameter) in model.NamedTrainableParameters())
+        {
+            if (parameter.Grad is Tensor g)
+            {
+                gradients[name] = g.To(ScalarType.Float32).Reshape(-1).ToArray<float>();
+            }
+        }
+
+        return new StepResult(outcome.Losses, gradients, broadcast);
+    }
+
+    [Fact]
+    public void Two_ranks_with_one_image_each_get_the_gradients_and_the_loss_of_one_process_with_both()
+    {
+        using var scope = Engine.NewDisposeScope();
+        Engine.ManualSeed(3);
+        var config = Config();
+        Dictionary<string, Tensor> weights;
+        using (var reference = DetectorFactory.Build(config, DatasetSpec.Open(Data).CategoryNames))
+        {
+            weights = reference.Model.StateDict().ToDictionary(p => p.Key, p => p.Value.Detach().Clone());
+        }
+
+        var single = Step(weights, null, 2);
+        // Rank 0 starts from the reference weights, rank 1 from its own initialisation: the broadcast must fix that.
+        var ranks = TwoRanks.Run((group, rank) => Step(rank == 0 ? weights : null, group, 1));
+        Assert.True(ranks[1].Broadcast > 100, $"{ranks[1].Broadcast} tensors broadcast");
+        Assert.True(single.Gradients.Count > 30, $"{single.Gradients.Count} gradients");
+        foreach (var r in ranks)
+        {
+            Assert.Equal(single.Gradients.Keys.Order(), r.Gradients.Keys.Order());
+            Assert.Equal(single.Losses["loss"], r.Losses["loss"], 1e-5 * Math.Abs(single.Losses["loss"]));
+            foreach (var (term, value) in single.Losses)
+            {
+                Assert.True(Math.Abs(value - r.Losses[term]) <= 1e-5 * Math.Abs(value) + 1e-9, $"{term}: {r.Losses[term]} vs {value}");
+            }
+
+            foreach (var (name, expected) in single.Gradients)
+            {
+                float[] actual = r.Gradients[name];
+                double scale = expected.Max(v => Math.Abs((double)v));
+                double worst = expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).Max();
+                Assert.True(worst <= 1e-5 * scale + 1e-12, $"{name}: max |difference| {worst} against max |gradient| {scale}");
+            }
+        }
+
+        // The two ranks hold the very same averaged gradients: they apply the same update.
+        foreach (var (name, g) in ranks[0].Gradients)
+        {
+            Assert.Equal(g, ranks[1].Gradients[name]);
+        }
+    }
+
+    [Fact]
+    public void A_gradient_present_on_one_rank_only_is_reduced_on_both_with_zeros_for_the_missing_one()
+    {
+        var results = TwoRanks.Run((group, rank) =>
+        {
+            using var scope = Engine.NewDisposeScope();
+            var reducer = new ProcessGroupGradients(group);
+            // Parameter 0 has a gradient on both ranks, 1 on rank 0 only, 2 on neither.
+            bool[] here = [true, rank == 0, false];
+            return reducer.WithGradientAnywhere(here).ToArray();
+        });
+        Assert.Equal([true, true, false], results[0]);
+        Assert.Equal([true, true, false], results[1]);
+    }
+}

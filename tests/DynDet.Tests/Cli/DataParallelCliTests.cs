@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using DynDet.TestSupport;
+using DynDet.Tests.Training;
+using DynDet.Tests.Training.Distributed;
+using DynDet.Torch;
+using DynDet.Torch.Serialization;
+
+namespace DynDet.Tests.Cli;
+
+/// <summary><c>dyndet train --nproc 2</c>: two real worker processes over 127.0.0.1 against one process.</summary>
+public sealed partial class DataParallelCliTests : TorchTest
+{
+    private const string Data = "synthetic:images=40,seed=1,width=64,height=64,classes=2,max_objects=2,min_size=16";
+    private const string Val = "synthetic:images=2,seed=2,width=64,height=64,classes=2,max_objects=2,min_size=16";
+
+    /// <summary>
+    /// After 50 steps every tensor of the two-process run is within <c>RelativeTolerance · max |w| + AbsoluteTolerance</c>
+    /// of the one-process run's. Measured (float32 sums in another order: one two-image batch against two one-image
+    /// batches): at most 2.6e-7 of the largest weight in tensors whose weights reach 1e-3, and 7e-9 absolute in the
+    /// batch-norm biases that stay near zero (≈ 3e-7: their relative error is noise of cancelling gradients). The
+    /// bounds leave margins of about 40 and 14.
+    /// </summary>
+    private const double RelativeTolerance = 1e-5;
+
+    /// <summary>See <see cref="RelativeTolerance"/>.</summary>
+    private const double AbsoluteTolerance = 1e-7;
+
+    private static string[] Train(string output, int imagesPerBatch, params string[] extra) =>
+    [
+        "train", "--config", "retinanet_r18_cpu", "--train-data", Data, "--val-data", Val, "--out", output,
+        .. extra, .. DataParallelStepTests.Overrides,
+        $"data.images_per_batch={imagesPerBatch}", "train.log_interval=10",
+    ];
+
+    [Fact]
+    public void Fifty_steps_on_two_processes_give_the_weights_of_one_process_with_the_global_batch()
+    {
+        using var folder = new TempFolder();
+        string single = Path.Combine(folder.Path, "single");
+        string parallel = Path.Combine(folder.Path, "parallel");
+        // lr_base_batch=2: the rate follows the global batch (2 in both runs), not the per-process one.
+        var one = DyndetProcess.Run(TimeSpan.FromMinutes(3), TestPaths.Repository, Train(single, 2, "--max-iters", "50", "train.lr_base_batch=2"));
+        Assert.True(one.ExitCode == 0, one.Error);
+        var two = DyndetProcess.Run(TimeSpan.FromMinutes(3), TestPaths.Repository,
+            Train(parallel, 1, "--nproc", "2", "--max-iters", "50", "train.lr_base_batch=2"));
+        Assert.True(two.ExitCode == 0, two.Error);
+        Assert.Contains("1 images/batch × 2 processes = 2", two.Error, StringComparison.Ordinal);
+        // Rank 0 alone reports.
+        Assert.Single(two.Output.Split('\n'), l => l.StartsWith("done: 50 iterations", StringComparison.Ordinal));
+
+        using var scope = Engine.NewDisposeScope();
+        using var a = TorchSerializer.Load(Path.Combine(single, "latest.pth"));
+        using var b = TorchSerializer.Load(Path.Combine(parallel, "latest.pth"));
+        var expected = a.GetStateDict("state_dict");
+        var actual = b.GetStateDict("state_dict");
+        Assert.Equal(expected.Keys, actual.Keys);
+        string? worst = null;
+        int compared = 0;
+        foreach (var (name, e) in expected)
+        {
+            if (!ScalarTypes.IsFloatingPoint(e.Dtype))
+            {
+                continue;
+            }
+
+            double scale = e.Abs().Max().ToDouble();
+            double difference = (e - actual[name]).Abs().Max().ToDouble();
+            if (difference > (RelativeTolerance * scale) + AbsoluteTolerance)
+            {
+                worst ??= string.Create(CultureInfo.InvariantCulture, $"{name} differs by {difference:E2} (max |w| {scale:E2})");
+            }
+
+            compared++;
+        }
+
+        Assert.True(compared > 50, $"{compared} tensors compared");
+        Assert.Null(worst);
+    }
+
+    [Fact]
+    public void Killing_one_worker_stops_the_other_with_one_error_line_no_process_left_and_a_readable_checkpoint()
+    {
+        using var folder = new TempFolder();
+        string output = Path.Combine(folder.Path, "run");
+        var start = new ProcessStartInfo(Path.Combine(TestPaths.Repository, "dyndet"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = TestPaths.Repository,
+        };
+        foreach (string arg in Train(output, 1, "--nproc", "2", "--max-iters", "100000", "--dist-timeout", "20", "train.checkpoint_interval=5"))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var launcher = Process.Start(start)!;
+        var error = new StringBuilder();
+        using var launched = new ManualResetEventSlim();
+        int[] pids = [];
+        launcher.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (error)
+            {
+                error.Append(e.Data).Append('\n');
+            }
+
+            if (Pids().Match(e.Data) is { Success: true } m)
+            {
+                pids = [int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)];
+                launched.Set();
+            }
+        };
+        launcher.OutputDataReceived += (_, _) => { };
+        launcher.BeginErrorReadLine();
+        launcher.BeginOutputReadLine();
+        try
+        {
+            Assert.True(launched.Wait(TimeSpan.FromSeconds(60)), "the launcher did not report its workers");
+            string latest = Path.Combine(output, "latest.pth");
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(latest) && clock.Elapsed < TimeSpan.FromSeconds(90) && !launcher.HasExited)
+            {
+                Thread.Sleep(50);
+            }
+
+            Assert.True(File.Exists(latest), "no checkpoint was written");
+            Process.GetProcessById(pids[1]).Kill();
+            // Within the 20 s timeout (a dead peer is seen at once; the margin is for the loaded machine).
+            Assert.True(launcher.WaitForExit(TimeSpan.FromSeconds(60)), "the launcher did not exit after a worker was killed");
+            launcher.WaitForExit();
+            Assert.NotEqual(0, launcher.ExitCode);
+            string[] lines;
+            lock (error)
+            {
+                lines = error.ToString().Split('\n');
+            }
+
+            var failure = Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
+            Assert.Contains("(rank 0 of 2)", failure, StringComparison.Ordinal);
+            foreach (int pid in pids)
+            {
+                Assert.False(Directory.Exists($"/proc/{pid}"), $"worker {pid} is still there");
+            }
+
+            Assert.True(CheckpointWeights.Iteration(latest) >= 5);
+            CheckpointWeights.AssertFinite(latest);
+        }
+        finally
+        {
+            if (!launcher.HasExited)
+            {
+                launcher.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^launch: 2 workers at .* \(pids (\d+) (\d+)\)")]
+    private static partial Regex Pids();
+}

@@ -323,7 +323,7 @@ public sealed class Trainer
         Save(evaluating);
         if (!lead)
         {
-            return new TrainingResult(reason, iteration, latest, null, clock.Elapsed, ReportPath);
+            return new TrainingResult(reason, iteration, latest, null, clock.Elapsed, ReportPath) { Dynamic = DynamicValues(strategies) };
         }
 
         EvaluationReport? final = null;
@@ -343,8 +343,11 @@ public sealed class Trainer
         }
 
         WriteReport(metrics!);
-        return new TrainingResult(reason, iteration, latest, final, clock.Elapsed, ReportPath);
+        return new TrainingResult(reason, iteration, latest, final, clock.Elapsed, ReportPath) { Dynamic = DynamicValues(strategies) };
     }
+
+    private static Dictionary<string, double> DynamicValues(IReadOnlyList<ITrainingStrategy> strategies) =>
+        strategies.SelectMany(s => s.Current.Select(v => ($"{s.Name}.{v.Key}", v.Value))).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
 
     /// <summary>
     /// Saves the state of the last completed step after a failure that is not a divergence (bad data found late,

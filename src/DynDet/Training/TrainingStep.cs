@@ -53,7 +53,10 @@ public sealed class TrainingStep
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
         using var statistics = new StepStatistics(batch.Count);
-        var losses = _model.Loss(batch, new StepContext(iteration, statistics, _options.MaxIterations));
+        var losses = _model.Loss(batch, new StepContext(iteration, statistics, _options.MaxIterations)
+        {
+            Reducer = _options.StatisticReducer,
+        });
         var names = losses.Terms.Keys.ToArray();
         // Each head's per-level terms, for a level balancer to observe (detached aliases: no work, no read).
         foreach (var (head, terms) in losses.LevelGroups)

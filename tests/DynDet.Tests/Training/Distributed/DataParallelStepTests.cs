@@ -30,15 +30,27 @@ public sealed class DataParallelStepTests : TorchTest
         "data.train_scales=[[64,64]]", "data.test_scale=[64,64]", "data.flip_probability=0",
     ];
 
-    private static DetectorConfig Config() => ConfigLoader.Load("retinanet_r18_cpu", Overrides);
+    /// <summary>
+    /// FCOS and ATSS as MMDetection: their loss normalisers (FCOS's number of positives and centerness sum, ATSS's
+    /// number of samples and box-weight sum) are reduce_mean'd over the processes, which makes the averaged gradient
+    /// the whole batch's; 32-channel GroupNorm towers; batch norm in eval mode.
+    /// </summary>
+    private static readonly string[] OneStageOverrides =
+    [
+        "model.backbone.norm_eval=true", "model.neck.out_channels=32", "model.bbox_head.feat_channels=32",
+        "data.train_scales=[[64,64]]", "data.test_scale=[64,64]", "data.flip_probability=0",
+    ];
+
+    private static DetectorConfig Config(string preset) =>
+        preset == "retinanet_r18_cpu" ? ConfigLoader.Load(preset, Overrides) : ConfigLoader.Load(preset, OneStageOverrides);
 
     /// <summary>The step's reported losses and every trainable parameter's gradient after it (reduced, as applied).</summary>
     private sealed record StepResult(IReadOnlyDictionary<string, double> Losses, Dictionary<string, float[]> Gradients, int Broadcast);
 
-    private static StepResult Step(IReadOnlyDictionary<string, Tensor>? weights, DynDet.Torch.Distributed.ProcessGroup? group, int imagesPerRank)
+    private static StepResult Step(string preset, IReadOnlyDictionary<string, Tensor>? weights, DynDet.Torch.Distributed.ProcessGroup? group, int imagesPerRank)
     {
         using var scope = Engine.NewDisposeScope();
-        var config = Config();
+        var config = Config(preset);
         var dataset = DatasetSpec.Open(Data);
         using var built = DetectorFactory.Build(config, dataset.CategoryNames);
         var model = built.Model;
@@ -77,21 +89,24 @@ public sealed class DataParallelStepTests : TorchTest
         return new StepResult(outcome.Losses, gradients, broadcast);
     }
 
-    [Fact]
-    public void Two_ranks_with_one_image_each_get_the_gradients_and_the_loss_of_one_process_with_both()
+    [Theory]
+    [InlineData("retinanet_r18_cpu")]
+    [InlineData("fcos_r18_cpu")]
+    [InlineData("atss_r18_cpu")]
+    public void Two_ranks_with_one_image_each_get_the_gradients_and_the_loss_of_one_process_with_both(string preset)
     {
         using var scope = Engine.NewDisposeScope();
         Engine.ManualSeed(3);
-        var config = Config();
+        var config = Config(preset);
         Dictionary<string, Tensor> weights;
         using (var reference = DetectorFactory.Build(config, DatasetSpec.Open(Data).CategoryNames))
         {
             weights = reference.Model.StateDict().ToDictionary(p => p.Key, p => p.Value.Detach().Clone());
         }
 
-        var single = Step(weights, null, 2);
+        var single = Step(preset, weights, null, 2);
         // Rank 0 starts from the reference weights, rank 1 from its own initialisation: the broadcast must fix that.
-        var ranks = TwoRanks.Run((group, rank) => Step(rank == 0 ? weights : null, group, 1));
+        var ranks = TwoRanks.Run((group, rank) => Step(preset, rank == 0 ? weights : null, group, 1));
         Assert.True(ranks[1].Broadcast > 100, $"{ranks[1].Broadcast} tensors broadcast");
         Assert.True(single.Gradients.Count > 30, $"{single.Gradients.Count} gradients");
         foreach (var r in ranks)

@@ -73,7 +73,11 @@ public sealed class TrainingStep
 
         _options.AfterBackward?.Invoke(_model, iteration + 1);
         var grads = ReducibleGradients();
-        _options.GradientReducer.Reduce(grads);
+        using (PhaseProfiler.Measure("grad.reduce"))
+        {
+            // In a data-parallel run this includes waiting for the slowest process to finish its backward.
+            _options.GradientReducer.Reduce(grads);
+        }
         Tensor? gradNorm = grads.Count > 0 ? GradientClipping.TotalNorm(grads) : null;
         // One synchronisation per step: every term, the total, every per-level term's levels and the gradient norm
         // in one read (flattened and concatenated: terms, total, levels, norm).

@@ -163,6 +163,29 @@ public sealed partial class DataParallelCliTests : TorchTest
         }
     }
 
+    [Fact]
+    public void Sigterm_to_the_launcher_stops_both_workers_after_the_same_step_with_a_checkpoint_of_it()
+    {
+        using var folder = new TempFolder();
+        string output = Path.Combine(folder.Path, "run");
+        var result = DyndetProcess.Run(TimeSpan.FromMinutes(2), TestPaths.Repository, new Dictionary<string, string>(),
+            [SignalCue.OnFile(output, "latest.pth", SignalCue.Terminate)],
+            Train(output, 1, "--nproc", "2", "--max-iters", "100000", "train.checkpoint_interval=3"));
+        Assert.False(result.TimedOut);
+        Assert.True(result.ExitCode == 143, result.Error);
+        // Rank 0 reports once; the checkpoint holds the step every rank stopped after.
+        var done = Assert.Single(result.Output.Split('\n'), l => l.StartsWith("interrupted: ", StringComparison.Ordinal));
+        long iterations = long.Parse(Regex.Match(done, @"^interrupted: (\d+) iterations").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(iterations, CheckpointWeights.Iteration(Path.Combine(output, "latest.pth")));
+        Assert.DoesNotContain("error:", result.Error, StringComparison.Ordinal);
+        var launch = result.ErrorLines.Select(l => Pids().Match(l)).FirstOrDefault(m => m.Success);
+        Assert.True(launch is not null, result.Error);
+        foreach (int pid in new[] { launch.Groups[1].Value, launch.Groups[2].Value }.Select(p => int.Parse(p, CultureInfo.InvariantCulture)))
+        {
+            Assert.False(Directory.Exists($"/proc/{pid}"), $"worker {pid} is still there");
+        }
+    }
+
     [GeneratedRegex(@"^launch: 2 workers at .* \(pids (\d+) (\d+)\)")]
     private static partial Regex Pids();
 }

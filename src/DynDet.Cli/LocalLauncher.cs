@@ -14,7 +14,10 @@ namespace DynDet.Cli;
 /// that a terminal's Ctrl-C reaches them once, through the launcher, which forwards SIGINT and SIGTERM to every one)
 /// and die with the launcher (<c>PR_SET_PDEATHSIG</c>, <see cref="WorkerGuard"/>). When a worker exits with a
 /// non-zero status the others get SIGTERM, and SIGKILL after <see cref="GraceSeconds"/>; the launcher exits with the
-/// first failing worker's status (0 when all succeeded).
+/// first failing worker's status (0 when all succeeded). Rank 0 writes to this terminal directly (its progress line
+/// stays interactive); the other ranks' standard error passes through the launcher line by line, and their
+/// <c>error:</c> lines are printed after they exit unless they and rank 0 both stopped on bad input (status 2: every
+/// worker read the same command line on this machine, so rank 0 has printed the same line).
 /// </summary>
 public static partial class LocalLauncher
 {
@@ -39,6 +42,7 @@ public static partial class LocalLauncher
         var (program, prefix) = SelfCommand();
         var workers = new List<Process>(processes);
         var exitCodes = new int?[processes];
+        var heldErrors = Enumerable.Range(0, processes).Select(_ => new List<string>()).ToArray();
         int firstFailure = -1;
         DateTime? killAt = null;
         void SignalAll(int signal)
@@ -81,14 +85,43 @@ public static partial class LocalLauncher
                 start.Environment["MASTER_ADDR"] = "127.0.0.1";
                 start.Environment["MASTER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
                 start.Environment[LauncherPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+                start.RedirectStandardError = rank > 0;
                 if (threads is not null)
                 {
                     start.Environment["DYNDET_THREADS"] = threads;
                 }
 
+                var worker = Process.Start(start) ?? throw new InvalidOperationException($"could not start worker {rank}");
                 lock (workers)
                 {
-                    workers.Add(Process.Start(start) ?? throw new InvalidOperationException($"could not start worker {rank}"));
+                    workers.Add(worker);
+                }
+
+                if (rank > 0)
+                {
+                    var held = heldErrors[rank];
+                    worker.ErrorDataReceived += (_, e) =>
+                    {
+                        if (e.Data is not { } line)
+                        {
+                            return;
+                        }
+
+                        lock (held)
+                        {
+                            if (line.StartsWith("error:", StringComparison.Ordinal))
+                            {
+                                held.Add(line);
+                                return;
+                            }
+                        }
+
+                        lock (log)
+                        {
+                            log.WriteLine(line);
+                        }
+                    };
+                    worker.BeginErrorReadLine();
                 }
             }
 
@@ -130,7 +163,24 @@ public static partial class LocalLauncher
             SignalAll(SigKill);
             foreach (var w in workers)
             {
+                // Also waits for the end of a redirected standard error.
                 w.WaitForExit();
+            }
+
+            for (int rank = 1; rank < workers.Count; rank++)
+            {
+                bool sameBadInput = exitCodes[rank] == CliRunner.BadInput && exitCodes[0] == CliRunner.BadInput;
+                lock (heldErrors[rank])
+                {
+                    foreach (string line in sameBadInput ? [] : heldErrors[rank])
+                    {
+                        log.WriteLine(line);
+                    }
+                }
+            }
+
+            foreach (var w in workers)
+            {
                 w.Dispose();
             }
         }

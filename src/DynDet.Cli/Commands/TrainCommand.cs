@@ -181,6 +181,11 @@ public static class TrainCommand
                 (failed.Rank == 0 && File.Exists(latest) ? $"; the last checkpoint is {latest}" : string.Empty));
             return CliRunner.InternalError;
         }
+        catch (TrainingDivergedException) when (options.ProcessGroup is { Rank: > 0 })
+        {
+            // Every rank saw the same (reduced) losses and stopped at the same step: rank 0 reports it.
+            return CliRunner.InternalError;
+        }
         catch (TrainingDivergedException e)
         {
             string latest = Path.Combine(options.OutputDirectory, TrainingCheckpoint.LatestFile);

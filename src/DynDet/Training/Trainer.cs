@@ -23,7 +23,8 @@ namespace DynDet.Training;
 /// dynamic strategies updated after each step, a progress line with ETA, loss terms, learning rate and the dynamic
 /// values, periodic atomic checkpoints (never with non-finite weights), periodic validation with the COCO
 /// evaluator, <c>metrics.json</c>, exact resume checked against the checkpoint's classes, data and config, and a
-/// checkpoint on cancellation and on any failure but divergence.
+/// checkpoint on cancellation and on any failure but divergence. With <see cref="TrainerOptions.ProcessGroup"/> it is
+/// one rank of a data-parallel run (see there).
 /// </summary>
 public sealed class Trainer
 {

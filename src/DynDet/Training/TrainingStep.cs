@@ -14,7 +14,9 @@ namespace DynDet.Training;
 /// context → the loss-weighting slot → zero-grad and backward → the gradient-reduction slot → ONE host read of every
 /// loss term, the total and the gradients' total norm, stopping before the weights change when any is NaN or
 /// infinite → clipping (with the norm already computed) → the optimizer step → the strategies observe the step's
-/// statistics, synchronise them and update.
+/// statistics, synchronise them and update. In a data-parallel run (the slots' reducers span several processes) every
+/// process reduces the same gradient list (zeros where it has none but another has), and the values read are the
+/// mean over processes, so all of them report the same losses and stop together.
 /// </summary>
 public sealed class TrainingStep
 {

@@ -186,6 +186,18 @@ public sealed partial class DataParallelCliTests : TorchTest
         }
     }
 
+    [Fact]
+    public void Bad_input_found_by_the_workers_is_one_error_line_and_exit_2()
+    {
+        using var folder = new TempFolder();
+        string missing = Path.Combine(folder.Path, "missing.json");
+        var result = DyndetProcess.Run(TimeSpan.FromMinutes(1), TestPaths.Repository,
+            ["train", "--nproc", "2", "--config", "retinanet_r18_cpu", "--train-data", missing, "--out", Path.Combine(folder.Path, "run")]);
+        Assert.True(result.ExitCode == 2, result.Error);
+        var line = Assert.Single(result.ErrorLines, l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(missing, line, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"^launch: 2 workers at .* \(pids (\d+) (\d+)\)")]
     private static partial Regex Pids();
 }

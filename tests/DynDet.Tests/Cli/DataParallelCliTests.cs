@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using DynDet.Cli;
 using DynDet.TestSupport;
 using DynDet.Tests.Training;
 using DynDet.Tests.Training.Distributed;
@@ -184,6 +185,31 @@ public sealed partial class DataParallelCliTests : TorchTest
         {
             Assert.False(Directory.Exists($"/proc/{pid}"), $"worker {pid} is still there");
         }
+    }
+
+    [Fact]
+    public async Task Workers_started_by_another_launcher_join_from_torchruns_and_slurms_variables()
+    {
+        using var folder = new TempFolder();
+        string output = Path.Combine(folder.Path, "run");
+        string port = LocalLauncher.FreePort().ToString(CultureInfo.InvariantCulture);
+        // Rank 0 as torchrun starts it, rank 1 as srun does (MASTER_* exported by the job script).
+        var environments = new[]
+        {
+            new Dictionary<string, string> { ["RANK"] = "0", ["WORLD_SIZE"] = "2", ["LOCAL_RANK"] = "0", ["MASTER_ADDR"] = "127.0.0.1", ["MASTER_PORT"] = port },
+            new Dictionary<string, string> { ["SLURM_PROCID"] = "1", ["SLURM_NTASKS"] = "2", ["SLURM_LOCALID"] = "1", ["MASTER_ADDR"] = "127.0.0.1", ["MASTER_PORT"] = port },
+        };
+        var runs = environments.Select(e => Task.Run(() => DyndetProcess.Run(TimeSpan.FromMinutes(2), TestPaths.Repository, e, [],
+            Train(output, 1, "--max-iters", "4")))).ToArray();
+        var results = await Task.WhenAll(runs);
+        var (rank0, rank1) = (results[0], results[1]);
+        Assert.True(rank0.ExitCode == 0, rank0.Error);
+        Assert.True(rank1.ExitCode == 0, rank1.Error);
+        Assert.Contains("1 images/batch × 2 processes = 2", rank0.Error, StringComparison.Ordinal);
+        Assert.StartsWith("done: 4 iterations", rank0.Output, StringComparison.Ordinal);
+        // Rank 1 trains silently: rank 0 reports and writes.
+        Assert.Equal(string.Empty, rank1.Output);
+        Assert.Equal(4, CheckpointWeights.Iteration(Path.Combine(output, "latest.pth")));
     }
 
     [Fact]

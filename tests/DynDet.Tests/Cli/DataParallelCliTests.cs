@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using DynDet.Cli;
@@ -81,8 +82,16 @@ public sealed partial class DataParallelCliTests : TorchTest
         Assert.Null(worst);
     }
 
-    [Fact]
-    public void Killing_one_worker_stops_the_other_with_one_error_line_no_process_left_and_a_readable_checkpoint()
+    /// <summary>
+    /// A worker that dies (SIGKILL) or hangs (SIGSTOP) mid-run: rank 0 stops within the timeout with one error line
+    /// naming its rank and the operation, the launcher exits non-zero, no process is left, the checkpoint is readable.
+    /// A hung worker is continued once rank 0 has failed, so that the launcher's SIGTERM reaches it now rather than
+    /// its SIGKILL after the 30 s grace.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_worker_that_dies_or_hangs_stops_the_other_with_one_error_line_no_process_left_and_a_readable_checkpoint(bool hangs)
     {
         using var folder = new TempFolder();
         string output = Path.Combine(folder.Path, "run");
@@ -93,7 +102,9 @@ public sealed partial class DataParallelCliTests : TorchTest
             UseShellExecute = false,
             WorkingDirectory = TestPaths.Repository,
         };
-        foreach (string arg in Train(output, 1, "--nproc", "2", "--max-iters", "100000", "--dist-timeout", "20", "train.checkpoint_interval=5"))
+        int timeout = hangs ? 5 : 20;
+        foreach (string arg in Train(output, 1, "--nproc", "2", "--max-iters", "100000", "--dist-timeout", timeout.ToString(CultureInfo.InvariantCulture),
+            "train.checkpoint_interval=5"))
         {
             start.ArgumentList.Add(arg);
         }
@@ -101,6 +112,7 @@ public sealed partial class DataParallelCliTests : TorchTest
         using var launcher = Process.Start(start)!;
         var error = new StringBuilder();
         using var launched = new ManualResetEventSlim();
+        using var failed = new ManualResetEventSlim();
         int[] pids = [];
         launcher.ErrorDataReceived += (_, e) =>
         {
@@ -112,6 +124,11 @@ public sealed partial class DataParallelCliTests : TorchTest
             lock (error)
             {
                 error.Append(e.Data).Append('\n');
+            }
+
+            if (e.Data.StartsWith("error:", StringComparison.Ordinal))
+            {
+                failed.Set();
             }
 
             if (Pids().Match(e.Data) is { Success: true } m)
@@ -134,9 +151,17 @@ public sealed partial class DataParallelCliTests : TorchTest
             }
 
             Assert.True(File.Exists(latest), "no checkpoint was written");
-            Process.GetProcessById(pids[1]).Kill();
-            // Within the 20 s timeout (a dead peer is seen at once; the margin is for the loaded machine).
-            Assert.True(launcher.WaitForExit(TimeSpan.FromSeconds(60)), "the launcher did not exit after a worker was killed");
+            var stopped = Stopwatch.StartNew();
+            Assert.Equal(0, Signal(pids[1], hangs ? SigStop : SigKill));
+            // A dead peer is seen at once, a hung one after the timeout; the margin is for the loaded machine.
+            Assert.True(failed.Wait(TimeSpan.FromSeconds(timeout + 25)), "rank 0 did not fail within the timeout");
+            Assert.True(!hangs || stopped.Elapsed >= TimeSpan.FromSeconds(timeout - 1), $"rank 0 failed after {stopped.Elapsed} only");
+            if (hangs)
+            {
+                _ = Signal(pids[1], SigCont);
+            }
+
+            Assert.True(launcher.WaitForExit(TimeSpan.FromSeconds(60)), "the launcher did not exit after a worker failed");
             launcher.WaitForExit();
             Assert.NotEqual(0, launcher.ExitCode);
             string[] lines;
@@ -145,8 +170,12 @@ public sealed partial class DataParallelCliTests : TorchTest
                 lines = error.ToString().Split('\n');
             }
 
-            var failure = Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
-            Assert.Contains("(rank 0 of 2)", failure, StringComparison.Ordinal);
+            // Rank 0's one line; a hung worker, once continued, may add its own (naming rank 1) as the launcher stops it.
+            var errors = lines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
+            var failure = Assert.Single(errors, l => l.Contains("(rank 0 of 2)", StringComparison.Ordinal));
+            Assert.All(errors, l => Assert.Matches(@"\(rank [01] of 2\)", l));
+            Assert.True(hangs || errors.Length == 1, string.Join('\n', errors));
+            Assert.True(failure.Contains(hangs ? "timed out" : "Connection", StringComparison.Ordinal), failure);
             foreach (int pid in pids)
             {
                 Assert.False(Directory.Exists($"/proc/{pid}"), $"worker {pid} is still there");
@@ -223,6 +252,13 @@ public sealed partial class DataParallelCliTests : TorchTest
         var line = Assert.Single(result.ErrorLines, l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains(missing, line, StringComparison.Ordinal);
     }
+
+    private const int SigKill = 9;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    [LibraryImport("libc.so.6", EntryPoint = "kill")]
+    private static partial int Signal(int pid, int signal);
 
     [GeneratedRegex(@"^launch: 2 workers at .* \(pids (\d+) (\d+)\)")]
     private static partial Regex Pids();

@@ -47,7 +47,14 @@ public sealed class DataParallelStepTests : TorchTest
     /// <summary>The step's reported losses and every trainable parameter's gradient after it (reduced, as applied).</summary>
     private sealed record StepResult(IReadOnlyDictionary<string, double> Losses, Dictionary<string, float[]> Gradients, int Broadcast);
 
-    private static StepResult Step(string preset, IReadOnlyDictionary<string, Tensor>? weights, DynDet.Torch.Distributed.ProcessGroup? group, int imagesPerRank)
+    /// <param name="preset">The config.</param>
+    /// <param name="weights">Weights to start from (null: the model's own initialisation).</param>
+    /// <param name="group">The process group, or null for one process.</param>
+    /// <param name="imagesPerRank">Images in this process's batch.</param>
+    /// <param name="sameData">Every rank takes the first batch of the whole data (not its shard).</param>
+    /// <param name="dropOnRank1">A parameter whose gradient rank 1 drops after backward, as if no loss had reached it.</param>
+    private static StepResult Step(string preset, IReadOnlyDictionary<string, Tensor>? weights, DynDet.Torch.Distributed.ProcessGroup? group,
+        int imagesPerRank, bool sameData = false, string? dropOnRank1 = null)
     {
         using var scope = Engine.NewDisposeScope();
         var config = Config(preset);
@@ -66,14 +73,21 @@ public sealed class DataParallelStepTests : TorchTest
             BatchSize = imagesPerRank,
             Seed = 7,
             DropLast = true,
-            Rank = group?.Rank ?? 0,
-            WorldSize = group?.WorldSize ?? 1,
+            Rank = sameData ? 0 : group?.Rank ?? 0,
+            WorldSize = sameData ? 1 : group?.WorldSize ?? 1,
         });
         using var optimizer = new Sgd(model.NamedTrainableParameters().Select(p => p.Value), 0.01);
         var step = new TrainingStep(model, optimizer, built.Strategies, new TrainingStepOptions
         {
             GradientReducer = group is null ? SingleProcessGradients.Instance : new ProcessGroupGradients(group),
             StatisticReducer = group is null ? SingleProcessReducer.Instance : new ProcessGroupStatistics(group),
+            AfterBackward = (m, _) =>
+            {
+                if (group?.Rank == 1 && dropOnRank1 is not null)
+                {
+                    m.NamedTrainableParameters().Single(p => p.Key == dropOnRank1).Value.Grad = null;
+                }
+            },
         });
         using var batch = loader.MakeBatch(0);
         var outcome = step.Run(batch, 0);
@@ -132,6 +146,35 @@ public sealed class DataParallelStepTests : TorchTest
         {
             Assert.Equal(g, ranks[1].Gradients[name]);
         }
+    }
+
+    [Fact]
+    public void A_gradient_missing_on_one_rank_is_averaged_with_zeros_on_both_and_the_bucket_layout_stays_the_same()
+    {
+        const string Dropped = "bbox_head.retina_cls.bias";
+        using var scope = Engine.NewDisposeScope();
+        Engine.ManualSeed(3);
+        Dictionary<string, Tensor> weights;
+        using (var reference = DetectorFactory.Build(Config("retinanet_r18_cpu"), DatasetSpec.Open(Data).CategoryNames))
+        {
+            weights = reference.Model.StateDict().ToDictionary(p => p.Key, p => p.Value.Detach().Clone());
+        }
+
+        // Both ranks on the same images: every gradient is the same on both, so the average is that gradient ...
+        var whole = TwoRanks.Run((group, rank) => Step("retinanet_r18_cpu", rank == 0 ? weights : null, group, 1, sameData: true));
+        // ... and with rank 1 missing one, that one is half of it (averaged with rank 1's zeros) on both ranks.
+        var partial = TwoRanks.Run((group, rank) => Step("retinanet_r18_cpu", rank == 0 ? weights : null, group, 1, sameData: true, dropOnRank1: Dropped));
+        for (int rank = 0; rank < 2; rank++)
+        {
+            Assert.Equal(whole[rank].Gradients.Keys.Order(), partial[rank].Gradients.Keys.Order());
+            foreach (var (name, g) in whole[rank].Gradients)
+            {
+                float[] expected = name == Dropped ? [.. g.Select(v => v / 2)] : g;
+                Assert.Equal(expected, partial[rank].Gradients[name]);
+            }
+        }
+
+        Assert.Contains(whole[0].Gradients[Dropped], v => v != 0);
     }
 
     [Fact]

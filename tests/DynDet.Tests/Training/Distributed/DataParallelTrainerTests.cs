@@ -31,6 +31,30 @@ public sealed class DataParallelTrainerTests : TorchTest
         Assert.Equal(8, CheckpointWeights.Iteration(results[0].Checkpoint));
     }
 
+    /// <summary>
+    /// RLO's interval losses, weights, probabilities and draws, and Dynamic ATSS's logged assignment statistics, are the
+    /// same on both ranks at the end of a two-rank run (each rank saw other images).
+    /// </summary>
+    [Theory]
+    [InlineData("retinanet_r18_cpu_rlo", "model.bbox_head.balancer.interval=2", ".p0", 0.25)]
+    [InlineData("dynamic_atss_r18_cpu", "train.log_interval=2", "pos_per_gt", 0.0)]
+    public void A_two_rank_run_ends_with_the_same_balancer_and_assignment_state_on_both_ranks(string preset, string extra, string key, double start)
+    {
+        using var folder = new TempFolder();
+        var config = DynDet.Config.ConfigLoader.Load(preset,
+        [
+            "model.neck.out_channels=32", "model.bbox_head.feat_channels=32", "data.train_scales=[[128,128]]", "data.test_scale=[128,128]",
+            "data.images_per_batch=1", "train.warmup_iters=2", "train.max_iters=8", extra,
+        ]);
+        var results = TwoRanks.Run((group, rank) => new Trainer(TinyTraining.Options(config, folder.Path) with { ProcessGroup = group }).Run(),
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(results[0].Dynamic, results[1].Dynamic);
+        string name = Assert.Single(results[0].Dynamic.Keys, k => k.EndsWith(key, StringComparison.Ordinal));
+        // It moved from where it starts, so the agreement is not vacuous.
+        Assert.NotEqual(start, results[0].Dynamic[name]);
+        Assert.All(results[0].Dynamic.Values, v => Assert.True(double.IsFinite(v)));
+    }
+
     [Fact]
     public void A_run_resumes_with_another_world_size_from_the_global_iteration()
     {

@@ -12,17 +12,19 @@ namespace DynDet.Cli;
 public static class ThreadDefaults
 {
     /// <summary>Sets <see cref="Engine.NumThreads"/> from the environment or the logical CPU count, when the native library loads.</summary>
-    public static void Apply()
+    public static void Apply() => Engine.SetNumThreadsWhenLoaded(FromEnvironment() ?? Math.Max(1, Environment.ProcessorCount));
+
+    /// <summary>The threads <c>DYNDET_THREADS</c> or <c>OMP_NUM_THREADS</c> ask for (in that order), or null when neither is set.</summary>
+    public static int? FromEnvironment()
     {
         foreach (string name in new[] { "DYNDET_THREADS", "OMP_NUM_THREADS" })
         {
             if (int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
             {
-                Engine.SetNumThreadsWhenLoaded(n);
-                return;
+                return n;
             }
         }
 
-        Engine.SetNumThreadsWhenLoaded(Math.Max(1, Environment.ProcessorCount));
+        return null;
     }
 }

@@ -37,8 +37,9 @@ public sealed record TrainConfig
     public double Lr { get; init; } = 0.02;
 
     /// <summary>
-    /// Batch size <see cref="Lr"/> is given for; the rate is scaled linearly to the real batch (default 16; 0
-    /// disables scaling; &gt;= 0).
+    /// Batch size <see cref="Lr"/> is given for; the rate is scaled linearly to the real batch, which in a
+    /// data-parallel run is the global one (data.images_per_batch × processes), as MMDetection's auto_scale_lr
+    /// (default 16; 0 disables scaling; &gt;= 0).
     /// </summary>
     [ConfigRange(0)]
     public int LrBaseBatch { get; init; } = 16;

@@ -16,6 +16,10 @@ public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
     private readonly StatisticHistory _history = new();
     private Tensor? _pending;
 
+    // The original variant's pooled IoUs of this step and its k, for Synchronize to pool over processes.
+    private Tensor? _pendingPool;
+    private long _pendingK;
+
     /// <summary>Creates the strategy.</summary>
     /// <param name="startThreshold">Threshold before the first update (MMDetection: the config's 0.5; original: 0.4).</param>
     /// <param name="floor">Lower clamp of every update (initial_iou, 0.4).</param>
@@ -95,16 +99,38 @@ public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
         SetPending(Variant == DynamicRcnnVariant.Mmdet
             ? DynamicRcnnStatistics.MeanPerImageKthLargestIou(maxOverlaps, TopK)
             : DynamicRcnnStatistics.BatchKthLargestIou(maxOverlaps, TopK));
+        if (Variant == DynamicRcnnVariant.Original)
+        {
+            _pendingPool?.Dispose();
+            _pendingPool = Tensor.Cat([.. maxOverlaps.Select(m => m.Detach())]).DetachFromDisposeScope();
+            _pendingK = (long)TopK * maxOverlaps.Count;
+        }
     }
 
     /// <inheritdoc />
     public void Synchronize(IStatisticReducer reducer)
     {
         ArgumentNullException.ThrowIfNull(reducer);
-        if (_pending is not null)
+        if (_pending is null)
         {
+            return;
+        }
+
+        if (Variant == DynamicRcnnVariant.Mmdet || reducer.WorldSize == 1 || _pendingPool is null)
+        {
+            // A mean over images: with the same number of images on every process, the mean of the processes' means.
             SetPending(reducer.Mean(_pending));
         }
+        else
+        {
+            // The original's k-th largest of the pooled batch, as one process with the whole batch (0 without proposals).
+            using var scope = Engine.NewDisposeScope();
+            var largest = PooledOrderStatistic.KthSmallest(_pendingPool.Neg(), _pendingK * reducer.WorldSize, reducer).Neg();
+            SetPending(scope.MoveToOuter(Tensor.Where(largest.IsNaN(), 0.0, largest)));
+        }
+
+        _pendingPool?.Dispose();
+        _pendingPool = null;
     }
 
     /// <inheritdoc />
@@ -150,6 +176,7 @@ public sealed class DynamicLabelAssignment : ITrainingStrategy, IDisposable
     public void Dispose()
     {
         _pending?.Dispose();
+        _pendingPool?.Dispose();
         _history.Dispose();
     }
 

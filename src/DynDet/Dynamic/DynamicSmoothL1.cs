@@ -22,6 +22,10 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
     private long _iterationsSinceUpdate;
     private Tensor? _pending;
 
+    // This step's β pool (the values whose k-th smallest is the statistic) and k, for Synchronize to pool over processes.
+    private Tensor? _pendingPool;
+    private long _pendingK;
+
     /// <summary>Creates the strategy.</summary>
     /// <param name="initialBeta">β before the first update and its upper clamp (1.0).</param>
     /// <param name="topKPerImage">K_β per image (10); the statistic uses K_β × images.</param>
@@ -105,27 +109,43 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
 
         int k = TopKPerImage * statistics.Images;
         Tensor? statistic;
+        using var scope = Engine.NewDisposeScope();
+        Tensor pool;
         if (Variant == DynamicRcnnVariant.Mmdet)
         {
             var targets = statistics.GetSingle($"{Source}.{DynamicRcnnStatistics.PositiveTargets}");
             statistic = DynamicRcnnStatistics.KthSmallestRegressionError(targets, targets.Size(0), k);
+            using var noGrad = Engine.NoGrad();
+            pool = targets.Narrow(1, 0, 2).Abs().Mean(1);
         }
         else
         {
-            statistic = DynamicRcnnStatistics.KthSmallest(statistics.GetSingle($"{Source}.{DynamicRcnnStatistics.RegressionErrors}"), k);
+            pool = statistics.GetSingle($"{Source}.{DynamicRcnnStatistics.RegressionErrors}");
+            statistic = DynamicRcnnStatistics.KthSmallest(pool, k);
         }
 
+        statistic = statistic is null ? null : scope.MoveToOuter(statistic);
         SetPending(statistic);
+        var previous = _pendingPool;
+        _pendingPool = pool.Detach().DetachFromDisposeScope();
+        previous?.Dispose();
+        _pendingK = k;
     }
 
     /// <inheritdoc />
     public void Synchronize(IStatisticReducer reducer)
     {
         ArgumentNullException.ThrowIfNull(reducer);
-        if (_pending is not null)
+        if (reducer.WorldSize > 1 && _pendingPool is not null)
         {
-            SetPending(reducer.Mean(_pending));
+            // Pooled over the processes, as one process with the whole batch would compute it (a mean of the ranks'
+            // k-th smallest would not be). Every rank calls this, with or without positives of its own: the collective
+            // stays in step, and an iteration without positives anywhere gives NaN, which Update leaves out.
+            SetPending(PooledOrderStatistic.KthSmallest(_pendingPool, _pendingK * reducer.WorldSize, reducer));
         }
+
+        _pendingPool?.Dispose();
+        _pendingPool = null;
     }
 
     /// <inheritdoc />
@@ -143,7 +163,7 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
         }
 
         _iterationsSinceUpdate = 0;
-        double[] values = _history.Values();
+        double[] values = FiniteHistory();
         _history.Clear();
         double median = values.Length == 0 ? double.NaN : MedianOf(values, Median);
         if (values.Length > 0 && median >= Epsilon)
@@ -171,7 +191,7 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
     /// <inheritdoc />
     public StrategyState SaveState() => new(
         new Dictionary<string, double> { ["beta"] = Beta, ["iterations_since_update"] = _iterationsSinceUpdate },
-        new Dictionary<string, IReadOnlyList<double>> { ["beta"] = _history.Values() });
+        new Dictionary<string, IReadOnlyList<double>> { ["beta"] = FiniteHistory() });
 
     /// <inheritdoc />
     public void LoadState(StrategyState state)
@@ -190,8 +210,13 @@ public sealed class DynamicSmoothL1 : ITrainingStrategy, IDisposable
     public void Dispose()
     {
         SetPending(null);
+        _pendingPool?.Dispose();
+        _pendingPool = null;
         _history.Dispose();
     }
+
+    /// <summary>The statistics recorded, without the NaN of iterations without positives on any process.</summary>
+    private double[] FiniteHistory() => [.. _history.Values().Where(v => !double.IsNaN(v))];
 
     private void SetPending(Tensor? statistic)
     {

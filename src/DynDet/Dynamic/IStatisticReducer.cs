@@ -13,4 +13,10 @@ public interface IStatisticReducer
 
     /// <summary>The mean of <paramref name="statistic"/> over all processes (a new tensor; no host read).</summary>
     Tensor Mean(Tensor statistic);
+
+    /// <summary>
+    /// Every process's <paramref name="statistic"/> (the same shape on all of them) concatenated along dimension 0 in
+    /// rank order (a new tensor; no host read): what order statistics of a pooled batch need, which a mean cannot give.
+    /// </summary>
+    Tensor Gather(Tensor statistic);
 }

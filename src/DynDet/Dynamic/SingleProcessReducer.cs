@@ -21,4 +21,11 @@ public sealed class SingleProcessReducer : IStatisticReducer
         ArgumentNullException.ThrowIfNull(statistic);
         return statistic.Alias();
     }
+
+    /// <inheritdoc />
+    public Tensor Gather(Tensor statistic)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        return statistic.Alias();
+    }
 }

@@ -14,4 +14,11 @@ public sealed class SingleProcessGradients : IGradientReducer
 
     /// <inheritdoc />
     public void Reduce(IReadOnlyList<Tensor> gradients) => ArgumentNullException.ThrowIfNull(gradients);
+
+    /// <inheritdoc />
+    public IReadOnlyList<bool> WithGradientAnywhere(IReadOnlyList<bool> here)
+    {
+        ArgumentNullException.ThrowIfNull(here);
+        return here;
+    }
 }

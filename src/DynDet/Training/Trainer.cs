@@ -12,6 +12,7 @@ using DynDet.Torch;
 using DynDet.Torch.Optim;
 using DynDet.Torch.Serialization;
 using DynDet.Reports;
+using DynDet.Training.Distributed;
 using DynDet.Training.Hooks;
 
 namespace DynDet.Training;
@@ -22,7 +23,8 @@ namespace DynDet.Training;
 /// dynamic strategies updated after each step, a progress line with ETA, loss terms, learning rate and the dynamic
 /// values, periodic atomic checkpoints (never with non-finite weights), periodic validation with the COCO
 /// evaluator, <c>metrics.json</c>, exact resume checked against the checkpoint's classes, data and config, and a
-/// checkpoint on cancellation and on any failure but divergence.
+/// checkpoint on cancellation and on any failure but divergence. With <see cref="TrainerOptions.ProcessGroup"/> it is
+/// one rank of a data-parallel run (see there).
 /// </summary>
 public sealed class Trainer
 {
@@ -35,7 +37,8 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _log = options.Log ?? Console.Error;
+        // In a data-parallel run only rank 0 speaks; the others' failures still reach the caller as exceptions.
+        _log = options.ProcessGroup is { Rank: > 0 } ? TextWriter.Null : options.Log ?? Console.Error;
     }
 
     /// <summary>The iterations of the run and the decay steps, from the config and the data size.</summary>
@@ -67,11 +70,18 @@ public sealed class Trainer
         var train = config.Train;
         var clock = Stopwatch.StartNew();
         _sessionClock.Restart();
-        Directory.CreateDirectory(_options.OutputDirectory);
-        // A run killed outright (SIGKILL, power loss) mid-write leaves its temporary file; this folder is ours.
-        if (DurableFile.RemoveTemporaries(_options.OutputDirectory) is int stale and > 0)
+        var group = _options.ProcessGroup;
+        int world = group?.WorldSize ?? 1;
+        // Rank 0 alone writes into the output folder (checkpoints, metrics.json, the report) and evaluates.
+        bool lead = group is null || group.Rank == 0;
+        if (lead)
         {
-            _log.WriteLine($"removed {stale} temporary file(s) a killed run left in {_options.OutputDirectory}");
+            Directory.CreateDirectory(_options.OutputDirectory);
+            // A run killed outright (SIGKILL, power loss) mid-write leaves its temporary file; this folder is ours.
+            if (DurableFile.RemoveTemporaries(_options.OutputDirectory) is int stale and > 0)
+            {
+                _log.WriteLine($"removed {stale} temporary file(s) a killed run left in {_options.OutputDirectory}");
+            }
         }
 
         if (train.Threads > 0)
@@ -105,9 +115,13 @@ public sealed class Trainer
             Seed = (ulong)train.Seed,
             Workers = config.Data.Workers,
             DropLast = true,
+            Rank = group?.Rank ?? 0,
+            WorldSize = world,
         });
+        // Iterations are global: an epoch is this rank's shard, the same number of batches on every rank.
         var (maxIterations, steps) = Schedule(train, loader.BatchesPerEpoch);
-        using var optimizer = new Sgd(ParameterGroups(model, train, config.Data.ImagesPerBatch), train.Momentum);
+        int globalBatch = config.Data.ImagesPerBatch * world;
+        using var optimizer = new Sgd(ParameterGroups(model, train, globalBatch), train.Momentum);
         var schedule = new WarmupMultiStepSchedule(steps, train.Gamma, train.Warmup, train.WarmupIters, train.WarmupRatio);
         string latest = Path.Combine(_options.OutputDirectory, TrainingCheckpoint.LatestFile);
         var fingerprint = DatasetFingerprint.Of(data);
@@ -138,15 +152,29 @@ public sealed class Trainer
             _log.WriteLine($"resumed from {latest} at iteration {start}");
         }
 
-        var metrics = new MetricsLog(Path.Combine(_options.OutputDirectory, "metrics.json"), config.Name, classes,
-            _options.Resume, start);
-        metrics.SetRunInfo(RunMachine.Describe(), DateTimeOffset.UtcNow);
-        DurableFile.WriteAllText(Path.Combine(_options.OutputDirectory, "config.json"), ConfigLoader.ToJson(config));
-        CocoDataset? valTruth = _options.ValData is null ? null : DatasetEvaluation.ReferenceGroundTruth(_options.ValData);
+        if (group is not null)
+        {
+            // DDP's start: every rank continues from rank 0's weights and buffers (the optimizer's and the strategies'
+            // state are the same on every rank already: from the same seed, or from the same checkpoint).
+            ModelBroadcast.FromRankZero(group, model);
+        }
+
+        var metrics = lead
+            ? new MetricsLog(Path.Combine(_options.OutputDirectory, "metrics.json"), config.Name, classes, _options.Resume, start)
+            : null;
+        metrics?.SetRunInfo(RunMachine.Describe(), DateTimeOffset.UtcNow);
+        if (lead)
+        {
+            DurableFile.WriteAllText(Path.Combine(_options.OutputDirectory, "config.json"), ConfigLoader.ToJson(config));
+        }
+
+        var valData = lead ? _options.ValData : null;
+        CocoDataset? valTruth = valData is null ? null : DatasetEvaluation.ReferenceGroundTruth(valData);
         model.Train();
         _log.WriteLine($"report: {ReportPath} (written at each evaluation and at the end)");
+        string processes = world > 1 ? string.Create(CultureInfo.InvariantCulture, $" × {world} processes = {globalBatch}") : string.Empty;
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {config.Name}: {maxIterations} iterations, {config.Data.ImagesPerBatch} images/batch, {data.Count} images ({data.Description}), {model.ParameterCount():N0} parameters, {Engine.NumThreads} threads"));
+            $"training {config.Name}: {maxIterations} iterations, {config.Data.ImagesPerBatch} images/batch{processes}, {data.Count} images ({data.Description}), {model.ParameterCount():N0} parameters, {Engine.NumThreads} threads{(world > 1 ? " per process" : string.Empty)}"));
 
         var step = new TrainingStep(model, optimizer, strategies, new TrainingStepOptions
         {
@@ -154,6 +182,8 @@ public sealed class Trainer
             LossWeighting = LevelBalancedLossWeighting.For(strategies),
             AfterBackward = _options.AfterBackward,
             MaxIterations = maxIterations,
+            GradientReducer = group is null ? SingleProcessGradients.Instance : new ProcessGroupGradients(group),
+            StatisticReducer = group is null ? SingleProcessReducer.Instance : new ProcessGroupStatistics(group),
         });
         long iteration = start;
         // DYNDET_PROFILE=1 prints where the run's time went, phase by phase (data wait, forward parts, backward).
@@ -168,13 +198,16 @@ public sealed class Trainer
         bool evaluating = false;
         void Save(bool pending)
         {
-            TrainingCheckpoint.Save(latest, model, optimizer, iteration, fingerprint, pending, strategies);
+            if (lead)
+            {
+                TrainingCheckpoint.Save(latest, model, optimizer, iteration, fingerprint, pending, strategies);
+            }
         }
 
         bool EvaluateNow()
         {
             evaluating = true;
-            bool done = EvaluatePeriodically(model, metrics, iteration, valTruth!, cancellation);
+            bool done = EvaluatePeriodically(model, metrics!, iteration, valTruth!, cancellation);
             evaluating = !done;
             return done;
         }
@@ -183,27 +216,41 @@ public sealed class Trainer
         {
             using var progress = _options.ShowProgress ? new ProgressReporter("train", maxIterations, _log) : null;
             // In order: what the step did is shown and logged before an evaluation, and saved after it.
+            // Rank 0's hooks only: the other ranks train and wait for it at the next collective.
             var hooks = new List<ITrainingHook>();
-            if (progress is not null)
+            if (progress is not null && lead)
             {
                 hooks.Add(new ProgressHook(progress, strategies));
             }
 
-            hooks.Add(new MetricsHook(metrics, train.LogInterval, strategies));
-            if (_options.ValData is not null)
+            if (metrics is not null)
+            {
+                hooks.Add(new MetricsHook(metrics, train.LogInterval, strategies));
+            }
+
+            if (valData is not null)
             {
                 hooks.Add(new EvaluationHook(train.EvalInterval, EvaluateNow));
             }
 
-            hooks.Add(new CheckpointHook(train.CheckpointInterval, train.CheckpointMinutes, () => Save(pending: false)));
+            if (lead)
+            {
+                hooks.Add(new CheckpointHook(train.CheckpointInterval, train.CheckpointMinutes, () => Save(pending: false)));
+            }
+
             using var batches = loader.Open(start, maxIterations - start);
-            if (evaluationPending && _options.ValData is not null && iteration < maxIterations)
+            if (evaluationPending && valData is not null && iteration < maxIterations)
             {
                 _log.WriteLine($"redoing the evaluation at iteration {iteration} that the interrupted run did not finish");
                 if (!EvaluateNow())
                 {
                     reason = TrainingStopReason.Interrupted;
                 }
+            }
+
+            if (group is not null && StopAgreement.Any(group, reason != TrainingStopReason.Completed || cancellation.IsCancellationRequested))
+            {
+                reason = TrainingStopReason.Interrupted;
             }
 
             while (reason == TrainingStopReason.Completed)
@@ -253,9 +300,15 @@ public sealed class Trainer
                 {
                     reason = TrainingStopReason.Interrupted;
                 }
+
+                // Every rank stops after the same step when any of them must (a signal reaches each at its own time).
+                if (group is not null && StopAgreement.Any(group, reason != TrainingStopReason.Completed))
+                {
+                    reason = TrainingStopReason.Interrupted;
+                }
             }
         }
-        catch (Exception failure) when (failure is not TrainingDivergedException)
+        catch (Exception failure) when (failure is not TrainingDivergedException && lead)
         {
             SaveAfterFailure(consistent, iteration, latest, () => Save(evaluating));
             throw;
@@ -269,13 +322,18 @@ public sealed class Trainer
         }
 
         Save(evaluating);
+        if (!lead)
+        {
+            return new TrainingResult(reason, iteration, latest, null, clock.Elapsed, ReportPath) { Dynamic = DynamicValues(strategies) };
+        }
+
         EvaluationReport? final = null;
-        if (reason == TrainingStopReason.Completed && _options.ValData is not null)
+        if (reason == TrainingStopReason.Completed && valData is not null)
         {
             try
             {
-                final = Evaluate(model, _options.ValData, valTruth!, cancellation);
-                metrics.AddEvaluation(iteration, final);
+                final = Evaluate(model, valData, valTruth!, cancellation);
+                metrics!.AddEvaluation(iteration, final);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
@@ -285,9 +343,12 @@ public sealed class Trainer
             }
         }
 
-        WriteReport(metrics);
-        return new TrainingResult(reason, iteration, latest, final, clock.Elapsed, ReportPath);
+        WriteReport(metrics!);
+        return new TrainingResult(reason, iteration, latest, final, clock.Elapsed, ReportPath) { Dynamic = DynamicValues(strategies) };
     }
+
+    private static Dictionary<string, double> DynamicValues(IReadOnlyList<ITrainingStrategy> strategies) =>
+        strategies.SelectMany(s => s.Current.Select(v => ($"{s.Name}.{v.Key}", v.Value))).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
 
     /// <summary>
     /// Saves the state of the last completed step after a failure that is not a divergence (bad data found late,

@@ -15,4 +15,11 @@ public sealed record TrainingResult(
     string Checkpoint,
     EvaluationReport? FinalEvaluation,
     TimeSpan Elapsed,
-    string Report);
+    string Report)
+{
+    /// <summary>
+    /// The dynamic strategies' values at the end, keyed <c>strategy.value</c> (e.g. <c>dla.iou_threshold</c>,
+    /// <c>dsl.beta</c>); empty without strategies. In a data-parallel run every rank ends with the same values.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Dynamic { get; init; } = new Dictionary<string, double>();
+}

@@ -14,7 +14,9 @@ namespace DynDet.Training;
 /// context → the loss-weighting slot → zero-grad and backward → the gradient-reduction slot → ONE host read of every
 /// loss term, the total and the gradients' total norm, stopping before the weights change when any is NaN or
 /// infinite → clipping (with the norm already computed) → the optimizer step → the strategies observe the step's
-/// statistics, synchronise them and update.
+/// statistics, synchronise them and update. In a data-parallel run (the slots' reducers span several processes) every
+/// process reduces the same gradient list (zeros where it has none but another has), and the values read are the
+/// mean over processes, so all of them report the same losses and stop together.
 /// </summary>
 public sealed class TrainingStep
 {
@@ -53,7 +55,10 @@ public sealed class TrainingStep
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = Engine.NewDisposeScope();
         using var statistics = new StepStatistics(batch.Count);
-        var losses = _model.Loss(batch, new StepContext(iteration, statistics, _options.MaxIterations));
+        var losses = _model.Loss(batch, new StepContext(iteration, statistics, _options.MaxIterations)
+        {
+            Reducer = _options.StatisticReducer,
+        });
         var names = losses.Terms.Keys.ToArray();
         // Each head's per-level terms, for a level balancer to observe (detached aliases: no work, no read).
         foreach (var (head, terms) in losses.LevelGroups)
@@ -69,9 +74,12 @@ public sealed class TrainingStep
         }
 
         _options.AfterBackward?.Invoke(_model, iteration + 1);
-        // Every gradient in one native call (not one per parameter).
-        var grads = Gradients.Of(_optimizer.Groups.SelectMany(g => g.Parameters).ToArray()).OfType<Tensor>().ToList();
-        _options.GradientReducer.Reduce(grads);
+        var grads = ReducibleGradients();
+        using (PhaseProfiler.Measure("grad.reduce"))
+        {
+            // In a data-parallel run this includes waiting for the slowest process to finish its backward.
+            _options.GradientReducer.Reduce(grads);
+        }
         Tensor? gradNorm = grads.Count > 0 ? GradientClipping.TotalNorm(grads) : null;
         // One synchronisation per step: every term, the total, every per-level term's levels and the gradient norm
         // in one read (flattened and concatenated: terms, total, levels, norm).
@@ -85,7 +93,15 @@ public sealed class TrainingStep
             read.Add(gradNorm);
         }
 
-        double[] values = Tensor.Cat([.. read.Select(t => t.To(ScalarType.Float64).Reshape(-1))]).To(Device.Cpu).ToArray<double>();
+        var vector = Tensor.Cat([.. read.Select(t => t.To(ScalarType.Float64).Reshape(-1))]);
+        if (_options.StatisticReducer.WorldSize > 1)
+        {
+            // MMDetection's log_vars: every term the mean over the processes (the gradient norm is already the same on
+            // all of them), so that all report the same losses and all stop together on a non-finite one.
+            vector = _options.StatisticReducer.Mean(vector);
+        }
+
+        double[] values = vector.To(Device.Cpu).ToArray<double>();
         for (int k = 0; k <= names.Length; k++)
         {
             if (!double.IsFinite(values[k]))
@@ -138,6 +154,38 @@ public sealed class TrainingStep
         }
 
         return new StepOutcome(result, levels, updates);
+    }
+
+    /// <summary>
+    /// The gradients to reduce and apply, in the optimizer's order: every parameter's that has one in any process,
+    /// a zero gradient set where this process has none but another has (so every process reduces the same list);
+    /// parameters without a gradient anywhere are left out, as a single process leaves them. Every gradient is
+    /// fetched in one native call (not one per parameter).
+    /// </summary>
+    private List<Tensor> ReducibleGradients()
+    {
+        var parameters = _optimizer.Groups.SelectMany(g => g.Parameters).ToArray();
+        var here = Gradients.Of(parameters);
+        var anywhere = _options.GradientReducer.WithGradientAnywhere([.. here.Select(g => g is not null)]);
+        var grads = new List<Tensor>(here.Length);
+        for (int i = 0; i < here.Length; i++)
+        {
+            if (!anywhere[i])
+            {
+                continue;
+            }
+
+            if (here[i] is not Tensor gradient)
+            {
+                using var noGrad = Engine.NoGrad();
+                gradient = Tensor.ZerosLike(parameters[i]);
+                parameters[i].Grad = gradient;
+            }
+
+            grads.Add(gradient);
+        }
+
+        return grads;
     }
 
     private static TrainingDivergedException Diverged(string what, long iteration) => new(string.Create(CultureInfo.InvariantCulture,

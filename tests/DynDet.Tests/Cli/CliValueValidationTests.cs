@@ -17,6 +17,8 @@ public sealed class CliValueValidationTests
         { ["train", "--config", Preset, "--max-iters", "abc"], "error: --max-iters 'abc' is not an integer (see --help)" },
         { ["train", "--config", Preset, "--max-iters", "99999999999"], "error: --max-iters '99999999999' is not an integer (see --help)" },
         { ["train", "--config", Preset, "--seed", "-1"], "error: --seed -1 is out of range (must be >= 0) (see --help)" },
+        { ["train", "--config", Preset, "--nproc", "0"], "error: --nproc 0 is out of range (must be in [1, 1024]) (see --help)" },
+        { ["train", "--config", Preset, "--dist-timeout", "0"], "error: --dist-timeout 0 is out of range (must be >= 1) (see --help)" },
         { ["bench", "--model", "fasterrcnn_r18", "--size", "31"], "error: --size 31 is out of range (must be in [32, 4096]) (see --help)" },
         { ["bench", "--model", "fasterrcnn_r18", "--size", "5000"], "error: --size 5000 is out of range (must be in [32, 4096]) (see --help)" },
         { ["bench", "--model", "fasterrcnn_r18", "--batch", "0"], "error: --batch 0 is out of range (must be in [1, 256]) (see --help)" },

@@ -113,5 +113,7 @@ public sealed class TrainingStepTests : TorchTest
                 g.Mul_(0.5);
             }
         }
+
+        public IReadOnlyList<bool> WithGradientAnywhere(IReadOnlyList<bool> here) => here;
     }
 }

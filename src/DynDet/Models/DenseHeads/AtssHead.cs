@@ -209,8 +209,13 @@ public sealed class AtssHead : AnchorHead
         var targets = Config.Assigner.CombinedIous
             ? Targets(anchors, featureSizes, batch, PredictedBoxes(anchors, allDeltas, batch.Count), CombinedWeights(context))
             : Targets(anchors, featureSizes, batch);
-        // 1 / num_total_samples for every image: MMDetection's Σ_images max(#pos, 1) (≥ 1 with one image or more).
-        var normalisers = ImageNormalisers(targets.PosCount, logits[0].Device);
+        // 1 / num_total_samples for every image: MMDetection's Σ_images max(#pos, 1) (≥ 1 with one image or more),
+        // reduce_mean'd over the processes of a data-parallel run, as the box weight sum below.
+        var reducer = context?.Reducer is { WorldSize: > 1 } r ? r : null;
+        var normalisers = reducer is null
+            ? ImageNormalisers(targets.PosCount, logits[0].Device)
+            : Tensor.Ones([batch.Count], device: logits[0].Device)
+                / reducer.Mean(Tensor.Full([], targets.PosCount.Sum(p => Math.Max(p, 1)), ScalarType.Float32, logits[0].Device)).ClampMin(1.0);
 
         var posLevels = targets.PosLevels();
         var posAnchors = targets.PosAnchors;
@@ -233,7 +238,7 @@ public sealed class AtssHead : AnchorHead
         var giou = _giou.Elementwise(predictedBoxes, targetBoxes, quality);
         // MMDetection's quality-weighted box losses (ATSS, GFL, VFNet) divide by max(Σ weights, 1); the DLA code divides
         // by Σq itself.
-        var boxAverage = quality.Sum().ClampMin(1.0);
+        var boxAverage = (reducer is null ? quality.Sum() : reducer.Mean(quality.Detach().Sum())).ClampMin(1.0);
         // With no positive the box and centerness terms are zeros that still reach their branches (MMDetection's
         // bbox_pred.sum() * 0 and centerness.sum() * 0).
         var boxLevels = LevelSum.Of(giou, posLevels, numLevels) / boxAverage + allDeltas.Sum() * 0.0;

@@ -2,6 +2,7 @@ using DynDet.Assignment;
 using DynDet.Config;
 using DynDet.Data;
 using DynDet.Data.Transforms;
+using DynDet.Dynamic;
 using DynDet.Losses;
 using DynDet.Models.Layers;
 using DynDet.Models.RoIHeads;
@@ -213,7 +214,7 @@ public sealed class FcosHead : DenseHead
         using var scope = Engine.NewDisposeScope();
         var (logits, distances, centerness) = Forward(features);
         var sizes = features.Select(f => (f.Size(2), f.Size(3))).ToArray();
-        var (cls, box, ctr) = Losses(logits, distances, centerness, sizes, batch);
+        var (cls, box, ctr) = Losses(logits, distances, centerness, sizes, batch, context.Reducer);
         return new Dictionary<string, Tensor>
         {
             ["loss_cls"] = scope.MoveToOuter(cls),
@@ -254,7 +255,7 @@ public sealed class FcosHead : DenseHead
     /// outputs (<see cref="Forward"/>'s) for maps of <paramref name="featureSizes"/>.
     /// </summary>
     public (Tensor Classification, Tensor Box, Tensor Centerness) Losses(Tensor[] logits, Tensor[] distances, Tensor[] centerness,
-        IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch)
+        IReadOnlyList<(long Height, long Width)> featureSizes, DetectionBatch batch, IStatisticReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(distances);
@@ -277,9 +278,28 @@ public sealed class FcosHead : DenseHead
         var pos = labels.Lt(NumClasses).NonzeroFlat();
         long numPos = pos.Size(0);
         double avgFactor = Math.Max(numPos, 1);
+        // MMDetection's FCOS (not torchvision's) reduce_means num_pos and the centerness sum over the processes of a
+        // data-parallel run; every process computes both, with or without positives of its own.
+        bool reduce = reducer is { WorldSize: > 1 } && Options.Targets != FcosTargetRule.TorchVision;
+        Tensor? sharedAvgFactor = null;
+        Tensor? sharedDenominator = null;
+        if (reduce)
+        {
+            sharedAvgFactor = reducer!.Mean(Tensor.Full([], numPos, ScalarType.Float32, device)).ClampMin(1.0);
+            if (Options.CenternessWeightedBoxLoss)
+            {
+                using var noGrad = Engine.NoGrad();
+                var local = numPos > 0
+                    ? FcosTargetAssigner.CenternessTarget(boxTargets.IndexSelect(0, pos)).Sum()
+                    : Tensor.Zeros([], device: device);
+                sharedDenominator = reducer.Mean(local).ClampMin(1e-6);
+            }
+        }
+
+        Tensor ByAvgFactor(Tensor t) => sharedAvgFactor is null ? t / avgFactor : t / sharedAvgFactor;
 
         // Focal loss on every (point, class) pair; a background point's targets are all zero.
-        var focal = _focal.Elementwise(flatLogits, labels).Sum(1) / avgFactor;
+        var focal = ByAvgFactor(_focal.Elementwise(flatLogits, labels).Sum(1));
         var clsLevels = LevelSum.Of(focal, levelIds, numLevels);
 
         // With no positive the box and centerness terms are zeros that still reach their branches (MMDetection's empty sums).
@@ -308,18 +328,18 @@ public sealed class FcosHead : DenseHead
                 Tensor denominator;
                 using (Engine.NoGrad())
                 {
-                    denominator = centernessTargets.Sum().ClampMin(1e-6);
+                    denominator = sharedDenominator ?? centernessTargets.Sum().ClampMin(1e-6);
                 }
 
                 perPositive = _boxLoss(predicted, targetBoxes, centernessTargets) / denominator;
             }
             else
             {
-                perPositive = _boxLoss(predicted, targetBoxes, null) / avgFactor;
+                perPositive = ByAvgFactor(_boxLoss(predicted, targetBoxes, null));
             }
 
             boxLevels = boxLevels + LevelSum.Of(perPositive, posLevels, numLevels);
-            var ctr = _centernessLoss.Elementwise(flatCenterness.IndexSelect(0, pos), centernessTargets) / avgFactor;
+            var ctr = ByAvgFactor(_centernessLoss.Elementwise(flatCenterness.IndexSelect(0, pos), centernessTargets));
             ctrLevels = ctrLevels + LevelSum.Of(ctr, posLevels, numLevels);
         }
 

@@ -59,6 +59,22 @@ public sealed class ProcessGroupGradients : IGradientReducer
         }
     }
 
+    /// <inheritdoc />
+    public IReadOnlyList<bool> WithGradientAnywhere(IReadOnlyList<bool> here)
+    {
+        ArgumentNullException.ThrowIfNull(here);
+        if (_group.WorldSize == 1 || here.Count == 0)
+        {
+            return here;
+        }
+
+        // A host-side mask on a CPU tensor: the all-reduce and the read cost no device synchronisation.
+        using var scope = Engine.NewDisposeScope();
+        var mask = Tensor.FromArray(here.Select(h => h ? 1f : 0f).ToArray());
+        _group.AllReduce(mask, ReduceOp.Max);
+        return [.. mask.ToArray<float>().Select(v => v > 0)];
+    }
+
     private void Flush(List<Tensor> bucket)
     {
         using var scope = Engine.NewDisposeScope();

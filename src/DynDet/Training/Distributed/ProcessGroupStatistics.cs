@@ -4,7 +4,10 @@ using DynDet.Torch.Distributed;
 
 namespace DynDet.Training.Distributed;
 
-/// <summary>The statistic reducer of a data-parallel run: the mean over the group by one all-reduce (sum, then ÷ world size).</summary>
+/// <summary>
+/// The statistic reducer of a data-parallel run: the mean over the group by one all-reduce (sum, then ÷ world size),
+/// the pooled values by one all-gather.
+/// </summary>
 public sealed class ProcessGroupStatistics(ProcessGroup group) : IStatisticReducer
 {
     /// <inheritdoc />
@@ -17,5 +20,14 @@ public sealed class ProcessGroupStatistics(ProcessGroup group) : IStatisticReduc
         var sum = statistic.Detach().Clone().Contiguous();
         group.AllReduce(sum);
         return sum.Div_(group.WorldSize);
+    }
+
+    /// <inheritdoc />
+    public Tensor Gather(Tensor statistic)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        using var scope = Engine.NewDisposeScope();
+        var parts = group.AllGather(statistic.Detach().Contiguous());
+        return scope.MoveToOuter(Tensor.Cat(parts));
     }
 }

@@ -31,25 +31,18 @@ public static class ComparePage
             Table(html, result, difference: true);
         }
 
-        var rows = new List<(string Label, List<RunHistory> Histories)>();
-        for (int r = 0; r < result.Rows.Count; r++)
-        {
-            var histories = result.Cells.Where(c => c.Row == r).OrderBy(c => c.Seed)
-                .Select(c => new RunHistory(RunRecord.Load(c.Directory).Metrics)).ToList();
-            rows.Add((result.Rows[r].Label, histories));
-        }
-
-        AppendSideBySide(html, rows);
+        // Each row's runs are read once, for the side-by-side charts and for the row's own section.
+        var rows = new List<(string Label, List<RunRecord> Runs, List<RunHistory> Histories)>();
         for (int r = 0; r < result.Rows.Count; r++)
         {
             var runs = result.Cells.Where(c => c.Row == r).OrderBy(c => c.Seed).Select(c => RunRecord.Load(c.Directory)).ToList();
-            if (runs.Count == 0)
-            {
-                continue;
-            }
+            rows.Add((result.Rows[r].Label, runs, runs.Select(run => new RunHistory(run.Metrics)).ToList()));
+        }
 
-            html.Append("<h2>").Append(Encode(result.Rows[r].Label)).Append("</h2>");
-            var histories = runs.Select(run => new RunHistory(run.Metrics)).ToList();
+        AppendSideBySide(html, [.. rows.Select(r => (r.Label, r.Histories))]);
+        foreach (var (label, runs, histories) in rows.Where(r => r.Runs.Count > 0))
+        {
+            html.Append("<h2>").Append(Encode(label)).Append("</h2>");
             RunReport.AppendTraining(html, runs, histories);
             RunReport.AppendDynamic(html, runs, histories);
         }
@@ -64,13 +57,14 @@ public static class ComparePage
     /// </summary>
     private static void AppendSideBySide(StringBuilder html, IReadOnlyList<(string Label, List<RunHistory> Histories)> rows)
     {
-        var names = rows.SelectMany(r => r.Histories.SelectMany(h => h.Dynamic.Keys)).Distinct(StringComparer.Ordinal)
-            .Where(n => rows.Count(r => r.Histories.Any(h => h.Dynamic.ContainsKey(n))) >= 2)
-            .Order(StringComparer.Ordinal).ToList();
         if (rows.Count < 2)
         {
             return;
         }
+
+        var names = rows.SelectMany(r => r.Histories.SelectMany(h => h.Dynamic.Keys)).Distinct(StringComparer.Ordinal)
+            .Where(n => rows.Count(r => r.Histories.Any(h => h.Dynamic.ContainsKey(n))) >= 2)
+            .Order(StringComparer.Ordinal).ToList();
 
         html.Append("<h2>Rows side by side</h2><p>One line per row: the mean over its seeds at each logged iteration. The loss, and every dynamic value two or more rows log.</p><div class=\"charts\">");
         html.Append(RunReport.Chart("loss", "iteration", "loss", SideBySide(rows, h => h.Losses.GetValueOrDefault("loss"))));

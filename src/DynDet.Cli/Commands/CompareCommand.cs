@@ -6,7 +6,7 @@ namespace DynDet.Cli.Commands;
 
 /// <summary>
 /// <c>dyndet compare CONFIG|NAME[@KEY=VALUE…]… [--seeds 1,2,3] [--out DIR] [--train-data SPEC] [--val-data SPEC]
-/// [--max-iters N] [KEY=VALUE…]</c> (CONTRACT.md): trains every row with every seed on the same data and schedule,
+/// [--max-iters N] [--name TEXT…] [KEY=VALUE…]</c> (CONTRACT.md): trains every row with every seed on the same data and schedule,
 /// resumably, and prints the table of mean ± std per metric with each row's paired difference against the first;
 /// writes <c>compare.json</c> and <c>index.html</c> (every run's curves, overlaid per row) to the output folder.
 /// Arguments with <c>=</c> and no <c>@</c> are overrides for every row; the others are rows.
@@ -25,10 +25,15 @@ public static class CompareCommand
         var output = new Option<string>("--out") { Description = "Output folder (default runs/compare).", DefaultValueFactory = _ => Path.Combine("runs", "compare"), HelpName = "DIR" };
         var trainData = new Option<string?>("--train-data") { Description = "Training dataset SPEC for every row (default: each config's data.train).", HelpName = "SPEC" };
         var valData = new Option<string?>("--val-data") { Description = "Validation dataset SPEC for every row (default: each config's data.val).", HelpName = "SPEC" };
+        var names = new Option<string[]>("--name")
+        {
+            Description = "How the table shows a row; once per row, in row order (default: each row as written).", HelpName = "TEXT",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var maxIters = new Option<int?>("--max-iters") { Description = "Iterations of every run, >= 1 (overrides train.max_iters).", HelpName = "N" }.Within(1);
         var command = new Command("compare", "Train configs x seeds on the same data and schedule; table of mean ± std and paired differences.")
         {
-            arguments, seeds, output, trainData, valData, maxIters,
+            arguments, seeds, output, trainData, valData, maxIters, names,
         };
         command.SetAction(parse =>
         {
@@ -39,9 +44,16 @@ public static class CompareCommand
                 overrides.Add(string.Create(CultureInfo.InvariantCulture, $"train.max_iters={n}"));
             }
 
+            var specs = all.Where(a => !IsOverride(a)).ToList();
+            var labels = parse.GetValue(names) ?? [];
+            if (labels.Length != 0 && labels.Length != specs.Count)
+            {
+                throw new InputException($"compare: {labels.Length} --name for {specs.Count} rows; give one --name per row, in row order, or none");
+            }
+
             var options = new ComparisonOptions
             {
-                Rows = [.. all.Where(a => !IsOverride(a)).Select(CompareRow.Parse)],
+                Rows = [.. specs.Select((spec, i) => CompareRow.Parse(spec, labels.Length == 0 ? null : labels[i]))],
                 Seeds = ParseSeeds(parse.GetValue(seeds)!),
                 OutputDirectory = parse.GetValue(output)!,
                 Overrides = overrides,

@@ -32,17 +32,23 @@ public static class ComparePage
         }
 
         // Each row's runs are read once, for the side-by-side charts and for the row's own section.
-        var rows = new List<(string Label, List<RunRecord> Runs, List<RunHistory> Histories)>();
+        var rows = new List<(CompareRow Row, List<RunRecord> Runs, List<RunHistory> Histories)>();
         for (int r = 0; r < result.Rows.Count; r++)
         {
             var runs = result.Cells.Where(c => c.Row == r).OrderBy(c => c.Seed).Select(c => RunRecord.Load(c.Directory)).ToList();
-            rows.Add((result.Rows[r].Label, runs, runs.Select(run => new RunHistory(run.Metrics)).ToList()));
+            rows.Add((result.Rows[r], runs, runs.Select(run => new RunHistory(run.Metrics)).ToList()));
         }
 
-        AppendSideBySide(html, [.. rows.Select(r => (r.Label, r.Histories))]);
-        foreach (var (label, runs, histories) in rows.Where(r => r.Runs.Count > 0))
+        AppendSideBySide(html, [.. rows.Select(r => (r.Row.Label, r.Histories))]);
+        foreach (var (row, runs, histories) in rows.Where(r => r.Runs.Count > 0))
         {
-            html.Append("<h2>").Append(Encode(label)).Append("</h2>");
+            html.Append("<h2>").Append(Encode(row.Label)).Append("</h2>");
+            if (row.Label != row.Spec)
+            {
+                // A named row still says exactly what it ran.
+                html.Append("<p><code>").Append(Encode(row.Spec)).Append("</code></p>");
+            }
+
             RunReport.AppendTraining(html, runs, histories);
             RunReport.AppendDynamic(html, runs, histories);
         }

@@ -206,6 +206,7 @@ public sealed class CompareRunner(ComparisonOptions options)
             rows.Add(new JsonObject
             {
                 ["label"] = row.Label,
+                ["spec"] = row.Spec,
                 ["config"] = row.Config,
                 ["overrides"] = new JsonArray([.. row.Overrides.Select(o => (JsonNode?)JsonValue.Create(o))]),
                 ["folder"] = RowFolder(r, row),

@@ -78,6 +78,39 @@ public sealed class CompareRunnerTests : TorchTest
         Assert.Contains("this cell was run with another config", e.Message);
     }
 
+    [Fact]
+    public void A_named_row_is_shown_by_its_name_and_still_records_what_it_ran()
+    {
+        using var folder = new TempFolder();
+        var options = new ComparisonOptions
+        {
+            Rows = [CompareRow.Parse("faster_rcnn_r18_cpu@train.lr=0.01", "lower lr")],
+            Seeds = [1],
+            OutputDirectory = folder.Path,
+            Overrides = [.. TinyTraining.Overrides, "train.max_iters=1", "train.warmup_iters=1"],
+            TrainData = TinyTraining.TrainData,
+            ValData = "synthetic:images=2,seed=2,width=128,height=128,classes=2,max_objects=2,min_size=32",
+            Log = TextWriter.Null,
+            ShowProgress = false,
+        };
+        var result = new CompareRunner(options).Run();
+        Assert.NotNull(result);
+        Assert.Contains("| lower lr | 1 |", CompareTable.Format(result));
+        Assert.True(File.Exists(Path.Combine(folder.Path, "00_lower_lr", "seed1", CompareRunner.ResultFile)));
+        var row = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.Path, "compare.json")))!["rows"]![0]!;
+        Assert.Equal("lower lr", row["label"]!.GetValue<string>());
+        Assert.Equal("faster_rcnn_r18_cpu@train.lr=0.01", row["spec"]!.GetValue<string>());
+        Assert.Contains("<code>faster_rcnn_r18_cpu@train.lr=0.01</code>", File.ReadAllText(Path.Combine(folder.Path, "index.html")));
+    }
+
+    [Fact]
+    public void Compare_refuses_a_name_count_that_does_not_match_the_rows()
+    {
+        var (exit, _, error) = CliCapture.Run("compare", "faster_rcnn_r18_cpu", "retinanet_r18_cpu", "--name", "only one", "--out", Path.GetTempPath());
+        Assert.Equal(2, exit);
+        Assert.Equal("error: compare: 1 --name for 2 rows; give one --name per row, in row order, or none", error.Trim());
+    }
+
     [Theory]
     [InlineData("--seeds", "1,x", "error: --seeds '1,x': 'x' is not a non-negative integer (e.g. --seeds 1,2,3)")]
     [InlineData("--seeds", "2,2", "error: compare --seeds 2,2: give distinct seeds >= 0, e.g. 1,2,3")]

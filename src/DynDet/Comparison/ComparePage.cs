@@ -72,14 +72,30 @@ public static class ComparePage
             .Where(n => rows.Count(r => r.Histories.Any(h => h.Dynamic.ContainsKey(n))) >= 2)
             .Order(StringComparer.Ordinal).ToList();
 
-        html.Append("<h2>Rows side by side</h2><p>One line per row: the mean over its seeds at each logged iteration. The loss, and every dynamic value two or more rows log.</p><div class=\"charts\">");
-        html.Append(RunReport.Chart("loss", "iteration", "loss", SideBySide(rows, h => h.Losses.GetValueOrDefault("loss"))));
+        html.Append("<h2>Rows side by side</h2><p>One line per row: the mean over its seeds at each logged iteration. The loss (the sum of its terms, before any balancer's level weights, so that rows with and without weights compare), and every dynamic value two or more rows log.</p><div class=\"charts\">");
+        html.Append(RunReport.Chart("loss (sum of the terms, unweighted)", "iteration", "loss", SideBySide(rows, UnweightedLoss)));
         foreach (string name in names)
         {
             html.Append(RunReport.Chart(name, "iteration", name, SideBySide(rows, h => h.Dynamic.GetValueOrDefault(name))));
         }
 
         html.Append("</div>");
+    }
+
+    /// <summary>
+    /// The sum of a run's logged loss terms (<c>loss_*</c>) at each iteration. It equals <c>loss</c> without a balancer;
+    /// with one, <c>loss</c> is the weighted sum that was minimised, which is not comparable across rows.
+    /// </summary>
+    internal static List<(double X, double Y)> UnweightedLoss(RunHistory history)
+    {
+        var terms = history.Losses.Where(p => p.Key.StartsWith("loss_", StringComparison.Ordinal)).Select(p => p.Value).ToList();
+        if (terms.Count == 0)
+        {
+            return history.Losses.GetValueOrDefault("loss") ?? [];
+        }
+
+        var byIteration = terms[0].Select(p => p.X).Where(x => terms.All(t => t.Exists(p => p.X == x)));
+        return [.. byIteration.Select(x => (x, terms.Sum(t => t.Find(p => p.X == x).Y)))];
     }
 
     private static List<ChartSeries> SideBySide(IReadOnlyList<(string Label, List<RunHistory> Histories)> rows,

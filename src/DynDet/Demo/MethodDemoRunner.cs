@@ -5,8 +5,9 @@ namespace DynDet.Demo;
 /// <summary>
 /// Runs a <see cref="MethodDemo"/>: its rows with the study's first seed and the study's overrides (then the caller's),
 /// through <see cref="CompareRunner"/>, so it resumes after an interruption and writes the same page as
-/// <c>dyndet compare</c>. On the machine the study ran on, training is deterministic, so each row's AP equals the
-/// study's cell for that seed; elsewhere it is one more draw from the spread the study shows.
+/// <c>dyndet compare</c>. On the machine the study ran on, with the same number of threads, training is deterministic
+/// and each row's AP equals the study's cell for that seed; elsewhere (another CPU, another thread count: the sums
+/// round differently and training amplifies it) it is one more draw from the spread the study shows.
 /// </summary>
 /// <param name="outputDirectory">The demos' folder (default of <c>dyndet demo</c>: <c>runs/demo</c>); each demo writes a subfolder.</param>
 /// <param name="overrides">Overrides after the study's (e.g. a shorter schedule for a quick look); usually none.</param>

@@ -53,8 +53,9 @@ public sealed class CompareRunner(ComparisonOptions options)
 
         Directory.CreateDirectory(options.OutputDirectory);
         var cells = new List<CompareCell>();
-        var clock = Stopwatch.StartNew();
-        int ran = 0;
+        // The grid's ETA is the mean time of the cells this session trained from the start (a resumed cell's time
+        // says nothing about a whole cell's), times the cells left.
+        var freshSeconds = new List<double>();
         for (int k = 0; k < grid.Count; k++)
         {
             var (r, seed, config, directory) = grid[k];
@@ -66,8 +67,10 @@ public sealed class CompareRunner(ComparisonOptions options)
                 continue;
             }
 
-            string eta = ran == 0 ? "" : $", grid ETA {TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / ran * (grid.Count - k)):h\\:mm\\:ss}";
+            string eta = freshSeconds.Count == 0 ? "" : $", grid ETA {TimeSpan.FromSeconds(freshSeconds.Average() * (grid.Count - k)):h\\:mm\\:ss}";
             _log.WriteLine($"compare: cell {k + 1}/{grid.Count} ({label}, seed {seed}){eta}");
+            bool fresh = !File.Exists(Path.Combine(directory, TrainingCheckpoint.LatestFile));
+            var clock = Stopwatch.StartNew();
             var cell = RunCell(r, seed, config, directory, cancellation);
             if (cell is null)
             {
@@ -75,7 +78,11 @@ public sealed class CompareRunner(ComparisonOptions options)
                 return null;
             }
 
-            ran++;
+            if (fresh)
+            {
+                freshSeconds.Add(clock.Elapsed.TotalSeconds);
+            }
+
             cells.Add(cell);
         }
 

@@ -34,9 +34,12 @@ public sealed class CompareResult
     }
 
     /// <summary>Mean and sample std of the per-seed differences of a row's metric against row 0's.</summary>
-    public (double Mean, double Std, int Pairs) Difference(int row, string metric)
+    public (double Mean, double Std, int Pairs) Difference(int row, string metric) => Difference(row, 0, metric);
+
+    /// <summary>Mean and sample std of the per-seed differences of a row's metric against row <paramref name="baseline"/>'s.</summary>
+    public (double Mean, double Std, int Pairs) Difference(int row, int baseline, string metric)
     {
-        var differences = SeedStatistics.PairedDifferences(BySeed(row, metric), BySeed(0, metric));
+        var differences = SeedStatistics.PairedDifferences(BySeed(row, metric), BySeed(baseline, metric));
         return (SeedStatistics.Mean(differences), SeedStatistics.StandardDeviation(differences), differences.Count);
     }
 }

@@ -18,6 +18,17 @@ public sealed record DemoOptions
     /// </summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
 
+    /// <summary>
+    /// The committed study of this comparison (default: the built-in <see cref="DefaultStudyKey"/>, when there is one).
+    /// The demo then trains with the study's overrides and first seed, so its run is one of the study's draws, and its
+    /// table shows the study's mean ± std over seeds and its finding beside the run's numbers. Null: the presets as
+    /// they are, seed from the config, no study columns.
+    /// </summary>
+    public StudyRecord? Study { get; init; } = StudyRecord.Find(DefaultStudyKey);
+
+    /// <summary>The built-in study the main job reads itself against.</summary>
+    public const string DefaultStudyKey = "dynamic-rcnn";
+
     /// <summary>Validation images drawn with both models' detections in the report (default 4).</summary>
     public int PreviewImages { get; init; } = 4;
 

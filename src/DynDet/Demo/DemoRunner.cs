@@ -31,7 +31,7 @@ public sealed class DemoRunner(DemoOptions options)
         var dynamic = Train("Dynamic R-CNN", options.DynamicPreset, dynamicConfig, cancellation);
         var updates = ReadUpdates(Path.Combine(dynamic.Directory, "metrics.json"));
         var previews = WritePreviews(baseline, dynamic);
-        var result = new DemoResult(baseline, dynamic, updates, Path.Combine(options.OutputDirectory, "index.html"), clock.Elapsed);
+        var result = new DemoResult(baseline, dynamic, updates, Path.Combine(options.OutputDirectory, "index.html"), clock.Elapsed, options.Study);
         File.WriteAllText(result.ReportPath, DemoReport.Html(result, previews));
         WriteSummary(result);
         return result;
@@ -42,9 +42,15 @@ public sealed class DemoRunner(DemoOptions options)
         // Overrides of Dynamic R-CNN's own settings concern the dynamic run only: on the baseline they would
         // create the section and turn it into Dynamic R-CNN.
         bool isDynamic = preset == options.DynamicPreset;
-        var overrides = options.Overrides.Where(o => isDynamic || !o.StartsWith("model.dynamic_rcnn", StringComparison.Ordinal));
+        var overrides = StudyOverrides().Concat(options.Overrides)
+            .Where(o => isDynamic || !o.StartsWith("model.dynamic_rcnn", StringComparison.Ordinal));
         return ConfigLoader.Load(preset, overrides);
     }
+
+    // The study's data and schedule and its first seed: the demo's run is then one of the study's draws.
+    private IEnumerable<string> StudyOverrides() => options.Study is { } study
+        ? [.. study.Overrides, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"train.seed={study.Seeds[0]}")]
+        : [];
 
     private DemoRun Train(string label, string preset, DetectorConfig config, CancellationToken cancellation)
     {

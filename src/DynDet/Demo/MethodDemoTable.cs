@@ -58,8 +58,8 @@ public static class MethodDemoTable
                 text.Append(CultureInfo.InvariantCulture, $"{(pairs == 0 ? "-" : (100 * mean).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)),7}");
             }
 
-            var (dAp, dApStd, _) = PairedAgainst(study.Result, result.StudyRows[r], result.StudyRows[0], "AP");
-            var (dAp90, dAp90Std, _) = PairedAgainst(study.Result, result.StudyRows[r], result.StudyRows[0], "AP90");
+            var (dAp, dApStd, _) = study.Result.Difference(result.StudyRows[r], result.StudyRows[0], "AP");
+            var (dAp90, dAp90Std, _) = study.Result.Difference(result.StudyRows[r], result.StudyRows[0], "AP90");
             text.AppendLine(CultureInfo.InvariantCulture,
                 $" | {CompareTable.Difference(dAp, dApStd),12} {CompareTable.Difference(dAp90, dAp90Std),12}");
         }
@@ -71,11 +71,4 @@ public static class MethodDemoTable
 
     private static string Value(CompareResult run, int row, string metric) =>
         run.BySeed(row, metric).Values.FirstOrDefault(-1) is var v && v >= 0 ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) : "-";
-
-    // The study's paired difference of row a against row b (the demo's baseline need not be the study's row 0).
-    private static (double Mean, double Std, int Pairs) PairedAgainst(CompareResult study, int a, int b, string metric)
-    {
-        var differences = SeedStatistics.PairedDifferences(study.BySeed(a, metric), study.BySeed(b, metric));
-        return (SeedStatistics.Mean(differences), SeedStatistics.StandardDeviation(differences), differences.Count);
-    }
 }

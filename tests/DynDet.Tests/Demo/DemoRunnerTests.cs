@@ -24,6 +24,16 @@ public sealed class DemoRunnerTests : TorchTest
                     "data.train=synthetic:images=12,seed=1,size=96,classes=3", "data.val=synthetic:images=6,seed=2,size=96,classes=3",
                 ],
                 PreviewImages = 2,
+                // A hand-made study: the demo takes its overrides and first seed, and prints its spread.
+                Study = StudyRecord.Parse("hand", """
+                    { "title": "hand study", "command": "dyndet compare ...", "finding": "nothing to see", "seeds": [5, 6, 7],
+                      "overrides": ["train.log_interval=3"],
+                      "rows": [
+                        { "label": "Faster R-CNN", "config": "faster_rcnn_r18_cpu", "overrides": [],
+                          "seeds": { "5": { "AP": 0.30, "AP90": 0.05 }, "6": { "AP": 0.40, "AP90": 0.07 }, "7": { "AP": 0.50, "AP90": 0.09 } } },
+                        { "label": "Dynamic R-CNN", "config": "dynamic_rcnn_r18_cpu", "overrides": [],
+                          "seeds": { "5": { "AP": 0.32, "AP90": 0.06 }, "6": { "AP": 0.40, "AP90": 0.09 }, "7": { "AP": 0.54, "AP90": 0.12 } } } ] }
+                    """),
                 Log = TextWriter.Null,
                 ShowProgress = false,
             }).Run();
@@ -35,6 +45,19 @@ public sealed class DemoRunnerTests : TorchTest
             Assert.Contains("Faster R-CNN", table, StringComparison.Ordinal);
             Assert.Contains("Dynamic R-CNN", table, StringComparison.Ordinal);
             Assert.Contains("AP90", table, StringComparison.Ordinal);
+            // The study's AP 40.0 ± 10.0 and 42.0 ± 11.1; paired +2.0 ± 2.0 (differences 2, 0, 4); its finding.
+            Assert.Contains("40.0 ± 10.0", table, StringComparison.Ordinal);
+            Assert.Contains("42.0 ± 11.1", table, StringComparison.Ordinal);
+            Assert.Contains("+2.0 ± 2.0", table, StringComparison.Ordinal);
+            Assert.Contains("study (hand study): nothing to see", table, StringComparison.Ordinal);
+            // Both runs used the study's first seed and its overrides.
+            foreach (string preset in new[] { "faster_rcnn_r18_cpu", "dynamic_rcnn_r18_cpu" })
+            {
+                var config = JsonNode.Parse(File.ReadAllText(Path.Combine(output, preset, "config.json")))!;
+                Assert.Equal(5, config["train"]!["seed"]!.GetValue<int>());
+                Assert.Equal(3, config["train"]!["log_interval"]!.GetValue<int>());
+            }
+
             string html = File.ReadAllText(result.ReportPath);
             Assert.Contains("<svg", html, StringComparison.Ordinal);
             Assert.Contains("images/val_001_dynamic.png", html, StringComparison.Ordinal);

@@ -60,20 +60,10 @@ public sealed class CompareRunnerTests : TorchTest
     public void A_finished_cell_whose_row_now_resolves_to_another_config_is_refused_not_mixed()
     {
         using var folder = new TempFolder();
-        ComparisonOptions Options(string lr) => new()
-        {
-            Rows = [CompareRow.Parse($"faster_rcnn_r18_cpu@train.lr={lr}")],
-            Seeds = [1],
-            OutputDirectory = folder.Path,
-            Overrides = [.. TinyTraining.Overrides, "train.max_iters=1", "train.warmup_iters=1"],
-            TrainData = TinyTraining.TrainData,
-            ValData = "synthetic:images=2,seed=2,width=128,height=128,classes=2,max_objects=2,min_size=32",
-            Log = TextWriter.Null,
-            ShowProgress = false,
-        };
-        Assert.NotNull(new CompareRunner(Options("0.01")).Run());
+        var options = OneIteration(folder.Path, CompareRow.Parse("faster_rcnn_r18_cpu@train.lr=0.01"));
+        Assert.NotNull(new CompareRunner(options).Run());
         // Same row folder name would need the same label; a changed common override changes the config instead.
-        var changed = Options("0.01") with { Overrides = [.. TinyTraining.Overrides, "train.max_iters=1", "train.warmup_iters=1", "train.momentum=0.8"] };
+        var changed = options with { Overrides = [.. TinyTraining.Overrides, "train.max_iters=1", "train.warmup_iters=1", "train.momentum=0.8"] };
         var e = Assert.Throws<InputException>(() => new CompareRunner(changed).Run());
         Assert.Contains("this cell was run with another config", e.Message);
     }
@@ -82,18 +72,7 @@ public sealed class CompareRunnerTests : TorchTest
     public void A_named_row_is_shown_by_its_name_and_still_records_what_it_ran()
     {
         using var folder = new TempFolder();
-        var options = new ComparisonOptions
-        {
-            Rows = [CompareRow.Parse("faster_rcnn_r18_cpu@train.lr=0.01", "lower lr")],
-            Seeds = [1],
-            OutputDirectory = folder.Path,
-            Overrides = [.. TinyTraining.Overrides, "train.max_iters=1", "train.warmup_iters=1"],
-            TrainData = TinyTraining.TrainData,
-            ValData = "synthetic:images=2,seed=2,width=128,height=128,classes=2,max_objects=2,min_size=32",
-            Log = TextWriter.Null,
-            ShowProgress = false,
-        };
-        var result = new CompareRunner(options).Run();
+        var result = new CompareRunner(OneIteration(folder.Path, CompareRow.Parse("faster_rcnn_r18_cpu@train.lr=0.01", "lower lr"))).Run();
         Assert.NotNull(result);
         Assert.Contains("| lower lr | 1 |", CompareTable.Format(result));
         Assert.True(File.Exists(Path.Combine(folder.Path, "00_lower_lr", "seed1", CompareRunner.ResultFile)));
@@ -120,6 +99,19 @@ public sealed class CompareRunnerTests : TorchTest
         Assert.Equal(2, exit);
         Assert.Equal(expected, error.Trim());
     }
+
+    /// <summary>One row, one seed, one iteration of the tiny detector.</summary>
+    private static ComparisonOptions OneIteration(string folder, CompareRow row) => new()
+    {
+        Rows = [row],
+        Seeds = [1],
+        OutputDirectory = folder,
+        Overrides = [.. TinyTraining.Overrides, "train.max_iters=1", "train.warmup_iters=1"],
+        TrainData = TinyTraining.TrainData,
+        ValData = "synthetic:images=2,seed=2,width=128,height=128,classes=2,max_objects=2,min_size=32",
+        Log = TextWriter.Null,
+        ShowProgress = false,
+    };
 
     /// <summary>A log that cancels when a line containing the cue is written.</summary>
     private sealed class CueWriter(string cue, CancellationTokenSource cancel) : TextWriter

@@ -20,7 +20,7 @@ public static class DemoCommand
         var overrides = new Argument<string[]>("KEY=VALUE") { Description = "Overrides applied to both configs, e.g. train.max_iters=300.", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all")
         {
-            Description = "After the main job, one comparison per method (" + string.Join(", ", MethodDemo.OneStage.Select(d => d.Key)) + "), each read against its study's seed spread (about 35 min more on 2 cores).",
+            Description = "After the main job, one comparison per method (" + string.Join(", ", MethodDemo.OneStage.Select(d => d.Key)) + "), each read against its study's seed spread (8 more runs, about 50 min on 2 cores).",
         };
         var methods = new Option<string[]>("--method")
         {

@@ -10,8 +10,8 @@ namespace DynDet.Demo;
 public sealed record MethodDemo(string Key, string StudyKey, IReadOnlyList<string> RowSpecs)
 {
     /// <summary>
-    /// The one-stage and balancer demos, in the order <c>demo --all</c> runs them after the main job (about 35 min
-    /// on 2 cores in all).
+    /// The one-stage and balancer demos, in the order <c>demo --all</c> runs them after the main job: 8 runs of 2000
+    /// iterations, about 50 min on 2 cores (the sum of the studies' times for those cells).
     /// </summary>
     public static IReadOnlyList<MethodDemo> OneStage { get; } =
     [

@@ -39,6 +39,8 @@ public sealed class CliValueValidationTests
         { ["data", "bench", "synthetic", "--scale", "0,800"], "error: --scale '0,800': expected LONG,SHORT with each in [1, 8192], e.g. 1333,800" },
         { ["demo", "--out", "none", "train.log_interval=0"], "error: config train.log_interval: 0 is out of range (must be >= 1)" },
         { ["demo", "--out", "none", "model.dynamic_rcnn.iou_topk=0"], "error: config model.dynamic_rcnn.iou_topk: 0 is out of range (must be >= 1)" },
+        { ["demo", "--out", "none", "--method", "nosuch"], "error: demo --method nosuch: no such comparison (choose from dynamic-atss, balancers-retinanet, balancers-faster-rcnn)" },
+        { ["compare", "faster_rcnn_r18_cpu", "--name", "a", "--name", "b", "--out", "none"], "error: compare: 2 --name for 1 rows; give one --name per row, in row order, or none" },
         { ["nosuch"], "error: Unrecognized command or argument 'nosuch'. (see --help)" },
         { [], "error: Required command was not provided. (see --help)" },
         { ["train"], "error: Option '--config' is required. (see --help)" },

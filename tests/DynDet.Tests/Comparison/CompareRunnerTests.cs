@@ -82,14 +82,6 @@ public sealed class CompareRunnerTests : TorchTest
         Assert.Contains("<code>faster_rcnn_r18_cpu@train.lr=0.01</code>", File.ReadAllText(Path.Combine(folder.Path, "index.html")));
     }
 
-    [Fact]
-    public void Compare_refuses_a_name_count_that_does_not_match_the_rows()
-    {
-        var (exit, _, error) = CliCapture.Run("compare", "faster_rcnn_r18_cpu", "retinanet_r18_cpu", "--name", "only one", "--out", Path.GetTempPath());
-        Assert.Equal(2, exit);
-        Assert.Equal("error: compare: 1 --name for 2 rows; give one --name per row, in row order, or none", error.Trim());
-    }
-
     [Theory]
     [InlineData("--seeds", "1,x", "error: --seeds '1,x': 'x' is not a non-negative integer (e.g. --seeds 1,2,3)")]
     [InlineData("--seeds", "2,2", "error: compare --seeds 2,2: give distinct seeds >= 0, e.g. 1,2,3")]

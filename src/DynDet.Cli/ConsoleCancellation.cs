@@ -25,6 +25,7 @@ public sealed partial class ConsoleCancellation : IDisposable
     private readonly CancellationTokenSource _source = new();
     private readonly PosixSignalRegistration[] _registrations;
     private int _exitCode;
+    private int _disposed;
 
     /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
     public ConsoleCancellation() =>
@@ -42,6 +43,11 @@ public sealed partial class ConsoleCancellation : IDisposable
     /// <summary>Stops listening.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         foreach (var registration in _registrations)
         {
             registration.Dispose();
@@ -50,8 +56,17 @@ public sealed partial class ConsoleCancellation : IDisposable
         _source.Dispose();
     }
 
-    private void OnSignal(PosixSignalContext context)
+    /// <summary>The signal handler (internal for tests).</summary>
+    internal void OnSignal(PosixSignalContext context)
     {
+        // A signal dispatched while this instance was being disposed (a data-parallel worker that stopped on the
+        // ranks' agreement just as the launcher's forwarded SIGTERM arrived) still reaches this handler. The command
+        // is over: leave the signal to a listening instance, or, with none, to the default (end the process).
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         context.Cancel = true;
         bool terminate = context.Signal == PosixSignal.SIGTERM;
         int code = terminate ? TerminateExitCode : InterruptExitCode;
@@ -74,7 +89,14 @@ public sealed partial class ConsoleCancellation : IDisposable
         Console.Error.WriteLine(terminate
             ? "SIGTERM: finishing this step and saving a checkpoint (SIGTERM again to quit at once)"
             : "interrupt: finishing this step and saving a checkpoint (Ctrl-C again to quit at once)");
-        _source.Cancel();
+        try
+        {
+            _source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed between the check above and here: the command has already finished.
+        }
     }
 
     [LibraryImport("libc.so.6", EntryPoint = "_exit")]

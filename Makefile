@@ -8,9 +8,10 @@ SHELL := /bin/bash
 # Everything comes from Debian's archive: libtorch (CPU), OpenBLAS (OpenMP, like libtorch; the
 # reference BLAS is ~8x slower), torchvision's C++ ops and the Python reference for parity fixtures;
 # gloo's headers for the shim's data-parallel process groups (c10d's ProcessGroupGloo is inside libtorch);
-# chromium renders the training reports headless in the browser test.
+# chromium renders the training reports headless in the browser test; util-linux has setsid, which `train --nproc`
+# starts each worker in its own session with (Essential in Debian, so always present: named because it is used).
 APT_PACKAGES := libtorch-dev libopenblas0-openmp python3-torch python3-torchvision cmake g++ make \
-                libjpeg62-turbo-dev libpng-dev libgloo-dev chromium
+                libjpeg62-turbo-dev libpng-dev libgloo-dev chromium util-linux
 DOTNET ?= dotnet
 CONFIG ?= Release
 NATIVE_LIB := native/build/libdyndet_native.so

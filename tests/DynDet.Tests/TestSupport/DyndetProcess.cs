@@ -53,8 +53,6 @@ public static partial class DyndetProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start ./dyndet");
         var output = new StringBuilder();
         var error = new StringBuilder();
-        var outputDone = new TaskCompletionSource();
-        var errorDone = new TaskCompletionSource();
         int nextCue = 0;
         // Called under the stderr lock. ./dyndet execs dotnet, so the child's pid is the CLI's own.
         void Fire()
@@ -63,44 +61,22 @@ public static partial class DyndetProcess
             nextCue++;
         }
 
-        process.OutputDataReceived += (_, e) =>
+        // Dedicated threads, not the thread pool (BeginErrorReadLine, Task.Run): with the test run's parallel tests
+        // blocking pool threads, a cue line once reached the reader a second late, after the evaluation it was meant
+        // to interrupt had ended. A thread blocked in ReadLine wakes as soon as the line is written.
+        var outputReader = StartThread(() => Collect(process.StandardOutput, output, null));
+        var errorReader = StartThread(() => Collect(process.StandardError, error, line =>
         {
-            if (e.Data is null)
+            if (nextCue < signals.Count && signals[nextCue].ErrorLineContains is { } text && line.Contains(text, StringComparison.Ordinal))
             {
-                outputDone.TrySetResult();
-                return;
+                Fire();
             }
-
-            lock (output)
-            {
-                output.Append(e.Data).Append('\n');
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                errorDone.TrySetResult();
-                return;
-            }
-
-            lock (error)
-            {
-                error.Append(e.Data).Append('\n');
-                if (nextCue < signals.Count && signals[nextCue].ErrorLineContains is { } text
-                    && e.Data.Contains(text, StringComparison.Ordinal))
-                {
-                    Fire();
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        }));
         // File cues are polled every millisecond or so until the process ends.
-        using var watching = new CancellationTokenSource();
-        var watcher = Task.Run(() =>
+        var watching = new ManualResetEventSlim();
+        var watcher = StartThread(() =>
         {
-            while (!watching.IsCancellationRequested)
+            while (!watching.Wait(1))
             {
                 lock (error)
                 {
@@ -109,8 +85,6 @@ public static partial class DyndetProcess
                         Fire();
                     }
                 }
-
-                Thread.Sleep(1);
             }
         });
         bool exited = process.WaitForExit(deadline);
@@ -120,14 +94,37 @@ public static partial class DyndetProcess
         }
 
         process.WaitForExit();
-        watching.Cancel();
-        watcher.Wait();
-        Task.WaitAll([outputDone.Task, errorDone.Task], TimeSpan.FromSeconds(10));
+        watching.Set();
+        watcher.Join();
+        // A grandchild that kept the pipes open would block the readers: they are background threads, left behind.
+        outputReader.Join(TimeSpan.FromSeconds(10));
+        errorReader.Join(TimeSpan.FromSeconds(10));
+        watching.Dispose();
         lock (output)
         {
             lock (error)
             {
                 return new Result(exited ? process.ExitCode : -1, output.ToString(), error.ToString(), !exited);
+            }
+        }
+    }
+
+    private static Thread StartThread(Action body)
+    {
+        var thread = new Thread(() => body()) { IsBackground = true };
+        thread.Start();
+        return thread;
+    }
+
+    // Appends every line of the stream to the buffer; under the buffer's lock, so that a cue fires on a consistent view.
+    private static void Collect(StreamReader reader, StringBuilder buffer, Action<string>? onLine)
+    {
+        while (reader.ReadLine() is { } line)
+        {
+            lock (buffer)
+            {
+                buffer.Append(line).Append('\n');
+                onLine?.Invoke(line);
             }
         }
     }

@@ -6,7 +6,8 @@ namespace DynDet.Tests.Training;
 /// <summary>The real <c>dyndet train</c> process stopped by SIGTERM mid-evaluation, then resumed.</summary>
 public sealed class SignalResumeTests
 {
-    private const string Val = "synthetic:images=16,seed=2,width=128,height=128,classes=2,max_objects=2,min_size=32";
+    // 48 images: an evaluation long enough (about half a second) that the SIGTERM sent on its first line lands in it.
+    private const string Val = "synthetic:images=48,seed=2,width=128,height=128,classes=2,max_objects=2,min_size=32";
     private const string Train = "synthetic:images=40,seed=1,width=128,height=128,classes=2,max_objects=2,min_size=32";
 
     [Fact]

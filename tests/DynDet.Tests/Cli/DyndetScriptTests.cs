@@ -43,7 +43,9 @@ public sealed class DyndetScriptTests
         var environment = new Dictionary<string, string> { ["DYNDET_THREADS"] = fromEnvironment };
         var run = DyndetProcess.Run(TimeSpan.FromMinutes(2), folder.Path, environment, [],
             "train", "--config", OutOfRangeConfigKeys.BasePreset, "--train-data", "synthetic:images=2,size=64,classes=2", "--max-iters", "1",
-            "--out", folder.PathOf("run"), "data.train_scales=[[64,64]]", "data.workers=0", "model.backbone.width=0.25");
+            "--out", folder.PathOf("run"), "data.train_scales=[[64,64]]", "data.workers=0", "model.backbone.width=0.25",
+            // No evaluation: the preset's own validation set (200 images) once took over the 2 minutes on a loaded machine.
+            "data.val=null");
         Assert.True(run.ExitCode == 0, run.Error);
         string header = Assert.Single(run.ErrorLines, l => l.StartsWith("training ", StringComparison.Ordinal));
         string wanted = fromEnvironment.Length > 0 ? expected : $"{Environment.ProcessorCount} {expected}";

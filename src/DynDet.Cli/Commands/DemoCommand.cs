@@ -66,8 +66,8 @@ public static class DemoCommand
 
     private static void RunMethod(MethodDemo demo, string output, IReadOnlyList<string> overrides, CancellationToken cancellation)
     {
-        // Dynamic R-CNN's own settings mean nothing to these configs (and would add the section to a Faster R-CNN row).
-        var common = overrides.Where(o => !o.StartsWith("model.dynamic_rcnn", StringComparison.Ordinal)).ToList();
+        // Dynamic R-CNN's own settings mean nothing to these configs.
+        var common = DemoRunner.WithoutDynamicRcnnSettings(overrides).ToList();
         Console.Error.WriteLine($"== demo {demo.Key}");
         var result = new MethodDemoRunner(output, common).Run(demo, cancellation)
             ?? throw new OperationCanceledException($"the demo was interrupted during {demo.Key}; run the same command again to continue it");

@@ -39,13 +39,17 @@ public sealed class DemoRunner(DemoOptions options)
 
     private DetectorConfig LoadConfig(string preset)
     {
-        // Overrides of Dynamic R-CNN's own settings concern the dynamic run only: on the baseline they would
-        // create the section and turn it into Dynamic R-CNN.
-        bool isDynamic = preset == options.DynamicPreset;
-        var overrides = StudyOverrides().Concat(options.Overrides)
-            .Where(o => isDynamic || !o.StartsWith("model.dynamic_rcnn", StringComparison.Ordinal));
-        return ConfigLoader.Load(preset, overrides);
+        // Overrides of Dynamic R-CNN's own settings concern the dynamic run only.
+        var overrides = StudyOverrides().Concat(options.Overrides);
+        return ConfigLoader.Load(preset, preset == options.DynamicPreset ? overrides : WithoutDynamicRcnnSettings(overrides));
     }
+
+    /// <summary>
+    /// <paramref name="overrides"/> without those of Dynamic R-CNN's own settings (<c>model.dynamic_rcnn.*</c>): on any
+    /// other detector's config they would create the section and turn it into Dynamic R-CNN.
+    /// </summary>
+    public static IEnumerable<string> WithoutDynamicRcnnSettings(IEnumerable<string> overrides) =>
+        overrides.Where(o => !o.StartsWith("model.dynamic_rcnn", StringComparison.Ordinal));
 
     // The study's data and schedule and its first seed: the demo's run is then one of the study's draws.
     private IEnumerable<string> StudyOverrides() => options.Study is { } study

@@ -72,9 +72,9 @@ public static partial class DyndetProcess
                 Fire();
             }
         }));
-        // File cues are polled every millisecond or so until the process ends.
-        var watching = new ManualResetEventSlim();
-        var watcher = StartThread(() =>
+        // File cues are polled every millisecond or so until the process ends (no poller when there are none).
+        using var watching = new ManualResetEventSlim();
+        var watcher = signals.All(s => s.Folder is null) ? null : StartThread(() =>
         {
             while (!watching.Wait(1))
             {
@@ -95,11 +95,10 @@ public static partial class DyndetProcess
 
         process.WaitForExit();
         watching.Set();
-        watcher.Join();
+        watcher?.Join();
         // A grandchild that kept the pipes open would block the readers: they are background threads, left behind.
         outputReader.Join(TimeSpan.FromSeconds(10));
         errorReader.Join(TimeSpan.FromSeconds(10));
-        watching.Dispose();
         lock (output)
         {
             lock (error)
@@ -111,7 +110,7 @@ public static partial class DyndetProcess
 
     private static Thread StartThread(Action body)
     {
-        var thread = new Thread(() => body()) { IsBackground = true };
+        var thread = new Thread(body.Invoke) { IsBackground = true };
         thread.Start();
         return thread;
     }

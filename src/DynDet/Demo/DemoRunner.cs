@@ -27,6 +27,7 @@ public sealed class DemoRunner(DemoOptions options)
         var baselineConfig = LoadConfig(options.BaselinePreset);
         var dynamicConfig = LoadConfig(options.DynamicPreset);
         Directory.CreateDirectory(options.OutputDirectory);
+        options.Study?.WriteFiles(options.OutputDirectory);
         var baseline = Train("Faster R-CNN", options.BaselinePreset, baselineConfig, cancellation);
         var dynamic = Train("Dynamic R-CNN", options.DynamicPreset, dynamicConfig, cancellation);
         var updates = ReadUpdates(Path.Combine(dynamic.Directory, "metrics.json"));
@@ -51,9 +52,10 @@ public sealed class DemoRunner(DemoOptions options)
     public static IEnumerable<string> WithoutDynamicRcnnSettings(IEnumerable<string> overrides) =>
         overrides.Where(o => !o.StartsWith("model.dynamic_rcnn", StringComparison.Ordinal));
 
-    // The study's data and schedule and its first seed: the demo's run is then one of the study's draws.
+    // The study's data, schedule and files (a pretrained backbone, written into the output folder) and its first seed:
+    // the demo's run is then one of the study's draws.
     private IEnumerable<string> StudyOverrides() => options.Study is { } study
-        ? [.. study.Overrides, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"train.seed={study.Seeds[0]}")]
+        ? [.. study.OverridesIn(options.OutputDirectory), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"train.seed={study.Seeds[0]}")]
         : [];
 
     private DemoRun Train(string label, string preset, DetectorConfig config, CancellationToken cancellation)

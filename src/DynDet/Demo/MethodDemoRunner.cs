@@ -28,12 +28,13 @@ public sealed class MethodDemoRunner(string outputDirectory, IReadOnlyList<strin
         }
 
         string folder = Path.Combine(outputDirectory, demo.Key);
+        study.WriteFiles(folder);
         var result = new CompareRunner(new ComparisonOptions
         {
             Rows = [.. rows.Select(r => study.Result.Rows[r])],
             Seeds = [study.Seeds[0]],
             OutputDirectory = folder,
-            Overrides = [.. study.Overrides, .. overrides ?? []],
+            Overrides = [.. study.OverridesIn(folder), .. overrides ?? []],
             Log = log,
             ShowProgress = showProgress,
         }).Run(cancellation);

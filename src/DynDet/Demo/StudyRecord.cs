@@ -18,10 +18,17 @@ namespace DynDet.Demo;
 /// <param name="Seeds">The seeds every row ran with.</param>
 /// <param name="Overrides">The overrides every row ran with (data, schedule).</param>
 /// <param name="Result">The rows (named, with the spec each ran) and every seed's final metrics.</param>
+/// <param name="Files">
+/// The files the study's overrides name that are built in (committed under <c>results/</c>): the path as the
+/// overrides give it → the built-in file's name (e.g. <c>runs/pretrain-r18/backbone.pth</c> →
+/// <c>pretrain-r18/backbone.pth</c>). A demo writes them into its own folder and points the overrides there, so it runs
+/// from any directory of a fresh clone. Empty for most studies.
+/// </param>
 public sealed record StudyRecord(string Key, string Title, string Command, string Finding, IReadOnlyList<int> Seeds,
-    IReadOnlyList<string> Overrides, CompareResult Result)
+    IReadOnlyList<string> Overrides, CompareResult Result, IReadOnlyDictionary<string, string> Files)
 {
     private const string ResourcePrefix = "DynDet.Studies.";
+    private const string FilePrefix = "DynDet.StudyFiles.";
 
     /// <summary>The keys of the studies built in, in name order.</summary>
     public static IReadOnlyList<string> Keys =>
@@ -74,10 +81,22 @@ public sealed record StudyRecord(string Key, string Title, string Command, strin
                 throw new InputException($"study {key}: no rows");
             }
 
+            var files = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (path, name) in root["files"]?.AsObject() ?? new JsonObject())
+            {
+                string builtIn = name!.GetValue<string>();
+                if (!BuiltInFileNames.Contains(builtIn))
+                {
+                    throw new InputException($"study {key}: its file {path} names a built-in file '{builtIn}' that this build lacks");
+                }
+
+                files[path] = builtIn;
+            }
+
             return new StudyRecord(key, Text("title"), Text("command"), Text("finding"),
                 [.. root["seeds"]!.AsArray().Select(s => s!.GetValue<int>())],
                 [.. root["overrides"]?.AsArray().Select(o => o!.GetValue<string>()) ?? []],
-                new CompareResult(rows, cells));
+                new CompareResult(rows, cells), files);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -87,4 +106,54 @@ public sealed record StudyRecord(string Key, string Title, string Command, strin
 
     /// <summary>The row whose spec is <paramref name="spec"/> (its index), or −1.</summary>
     public int RowOf(string spec) => Result.Rows.ToList().FindIndex(r => r.Spec == spec);
+
+    /// <summary>The names of the built-in study files (from <c>results/**/*.pth</c>), e.g. <c>pretrain-r18/backbone.pth</c>.</summary>
+    public static IReadOnlySet<string> BuiltInFileNames { get; } = typeof(StudyRecord).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(FilePrefix, StringComparison.Ordinal)).Select(n => n[FilePrefix.Length..].Replace('\\', '/'))
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The study's overrides as a run in <paramref name="folder"/> takes them: a value that is one of the study's
+    /// <see cref="Files"/> becomes the full path of that file under <paramref name="folder"/>'s <c>study-files/</c>
+    /// (where <see cref="WriteFiles"/> puts it); every other override as it is.
+    /// </summary>
+    public IReadOnlyList<string> OverridesIn(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return [.. Overrides.Select(o =>
+        {
+            int eq = o.IndexOf('=', StringComparison.Ordinal);
+            return eq > 0 && Files.TryGetValue(o[(eq + 1)..], out string? name) ? o[..(eq + 1)] + FilePath(folder, name) : o;
+        })];
+    }
+
+    /// <summary>Writes the study's built-in <see cref="Files"/> under <paramref name="folder"/>'s <c>study-files/</c>.</summary>
+    public void WriteFiles(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        foreach (string name in Files.Values.Distinct())
+        {
+            string path = FilePath(folder, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var source = OpenBuiltInFile(name);
+            string temporary = path + ".tmp";
+            using (var target = File.Create(temporary))
+            {
+                source.CopyTo(target);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+    }
+
+    private static Stream OpenBuiltInFile(string name)
+    {
+        var assembly = typeof(StudyRecord).Assembly;
+        string? resource = assembly.GetManifestResourceNames()
+            .FirstOrDefault(n => n.StartsWith(FilePrefix, StringComparison.Ordinal) && n[FilePrefix.Length..].Replace('\\', '/') == name);
+        return resource is null ? throw new InvalidOperationException($"no built-in study file {name}") : assembly.GetManifestResourceStream(resource)!;
+    }
+
+    private static string FilePath(string folder, string name) =>
+        Path.GetFullPath(Path.Combine(folder, "study-files", name.Replace('/', Path.DirectorySeparatorChar)));
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DynDet.Comparison;
+using DynDet.Torch.Serialization;
 
 namespace DynDet.Demo;
 
@@ -85,7 +86,7 @@ public sealed record StudyRecord(string Key, string Title, string Command, strin
             foreach (var (path, name) in root["files"]?.AsObject() ?? new JsonObject())
             {
                 string builtIn = name!.GetValue<string>();
-                if (!BuiltInFileNames.Contains(builtIn))
+                if (!BuiltInFiles.ContainsKey(builtIn))
                 {
                     throw new InputException($"study {key}: its file {path} names a built-in file '{builtIn}' that this build lacks");
                 }
@@ -107,10 +108,11 @@ public sealed record StudyRecord(string Key, string Title, string Command, strin
     /// <summary>The row whose spec is <paramref name="spec"/> (its index), or −1.</summary>
     public int RowOf(string spec) => Result.Rows.ToList().FindIndex(r => r.Spec == spec);
 
-    /// <summary>The names of the built-in study files (from <c>results/**/*.pth</c>), e.g. <c>pretrain-r18/backbone.pth</c>.</summary>
-    public static IReadOnlySet<string> BuiltInFileNames { get; } = typeof(StudyRecord).Assembly.GetManifestResourceNames()
-        .Where(n => n.StartsWith(FilePrefix, StringComparison.Ordinal)).Select(n => n[FilePrefix.Length..].Replace('\\', '/'))
-        .ToHashSet(StringComparer.Ordinal);
+    // The built-in study files (results/**/*.pth): name with '/' (e.g. pretrain-r18/backbone.pth) → manifest resource
+    // name (MSBuild's RecursiveDir may give '\').
+    private static readonly Dictionary<string, string> BuiltInFiles = typeof(StudyRecord).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(FilePrefix, StringComparison.Ordinal))
+        .ToDictionary(n => n[FilePrefix.Length..].Replace('\\', '/'), StringComparer.Ordinal);
 
     /// <summary>
     /// The study's overrides as a run in <paramref name="folder"/> takes them: a value that is one of the study's
@@ -133,25 +135,10 @@ public sealed record StudyRecord(string Key, string Title, string Command, strin
         ArgumentNullException.ThrowIfNull(folder);
         foreach (string name in Files.Values.Distinct())
         {
-            string path = FilePath(folder, name);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var source = OpenBuiltInFile(name);
-            string temporary = path + ".tmp";
-            using (var target = File.Create(temporary))
-            {
-                source.CopyTo(target);
-            }
-
-            File.Move(temporary, path, overwrite: true);
+            using var source = typeof(StudyRecord).Assembly.GetManifestResourceStream(BuiltInFiles[name])!;
+            // A copy of a built-in file is cheap to lose: atomic, without fsync.
+            DurableFile.Write(FilePath(folder, name), source.CopyTo, sync: false);
         }
-    }
-
-    private static Stream OpenBuiltInFile(string name)
-    {
-        var assembly = typeof(StudyRecord).Assembly;
-        string? resource = assembly.GetManifestResourceNames()
-            .FirstOrDefault(n => n.StartsWith(FilePrefix, StringComparison.Ordinal) && n[FilePrefix.Length..].Replace('\\', '/') == name);
-        return resource is null ? throw new InvalidOperationException($"no built-in study file {name}") : assembly.GetManifestResourceStream(resource)!;
     }
 
     private static string FilePath(string folder, string name) =>
